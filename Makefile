@@ -1,0 +1,43 @@
+# Two entry points for a fresh machine: `make serve` and `make test` (see README).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SOURCES := $(wildcard sources/*.txt)
+STAMP := $(VENV)/.installed
+
+.PHONY: install import build index serve docs test bench clean
+
+# Reinstall only when the dependency pins change.
+$(STAMP): pyproject.toml requirements.lock
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+import: install
+	$(BIN)/python scripts/import_documents.py $(SOURCES)
+
+build: import
+	$(BIN)/mkdocs build --strict
+
+index: import
+	$(BIN)/python scripts/build_index.py
+
+# The built site at / and the search API at /search, same origin, under gunicorn.
+serve: build index
+	$(BIN)/python scripts/serve.py --port $(PORT)
+
+# Live-reloading preview for contributors editing docs/ (no search API).
+docs: import
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: build index
+	$(BIN)/python scripts/bench_search.py
+
+clean:
+	rm -rf site .index

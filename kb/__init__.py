@@ -1,0 +1,1 @@
+"""Core of the knowledge base: parse answer sheets, model pages, derive links."""
