@@ -228,9 +228,12 @@ class RunReport:
         return [d for d in self.decisions if d.status in ("new", "updated")]
 
 
-def run(paths: list[Path], docs: Path, project_root: Path, force: bool = False, check: bool = False) -> RunReport:
-    """Import every source; raises DocumentError before writing anything if any source is bad."""
-    sources = [load_source(p, project_root) for p in paths]
+def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False) -> RunReport:
+    """Import every source; raises DocumentError before writing anything if any source is bad.
+
+    Source paths in front matter are relative to the docs directory's parent, the project.
+    """
+    sources = [load_source(p, docs.resolve().parent) for p in paths]
     seen: dict[str, Path] = {}
     for s in sources:
         if s.collection in seen:

@@ -17,7 +17,8 @@ CONCEPTS_DIR = "concepts"
 
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens ("KL-Divergence (D_KL)" -> "kl-divergence-d-kl")."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    # Drop accents but keep other non-ASCII (dashes, symbols) as separators: "Bias–variance" -> "bias-variance".
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 

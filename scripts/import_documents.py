@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        report = run(args.sources, args.docs, PROJECT_ROOT, force=args.force, check=args.check)
+        report = run(args.sources, args.docs, force=args.force, check=args.check)
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)

@@ -1,0 +1,142 @@
+"""The import command line: idempotence, contributors' edits, --check, bad input, several documents."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.pages import PageError, question_from_text, read_question
+
+FIXTURE = Path(__file__).parent / "fixtures" / "all-markers.txt"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_import_writes_one_page_per_question_and_reports_repairs(import_cli, seed_copy, tmp_path):
+    result = import_cli("--docs", "docs", str(seed_copy))
+    assert result.returncode == 0, result.stderr
+    pages = sorted((tmp_path / "docs/questions/deep-learning-exam-answers").glob("q*.md"))
+    assert len(pages) == 10
+    assert "repairs: D-KL-subscript 6, blackboard-R 2, matrix-space-R 4, p-theta-subscript 7, page-break-joined 3" in result.stdout
+    page = read_question(tmp_path / "docs/questions/deep-learning-exam-answers/q7.md")
+    assert page.id == "deep-learning-exam-answers/q7" and page.question == 7
+    assert page.source_file == "sources/deep-learning-exam-answers.txt"
+    assert page.source_lines[0] < page.source_lines[1]
+    assert not page.edited
+
+
+def test_rerun_on_unchanged_input_changes_no_byte(import_cli, seed_copy, tmp_path):
+    assert import_cli("--docs", "docs", str(seed_copy)).returncode == 0
+    before = snapshot(tmp_path / "docs")
+    mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "docs").rglob("*.md")}
+    result = import_cli("--docs", "docs", str(seed_copy))
+    assert result.returncode == 0
+    assert "0 new, 0 updated, 11 unchanged" in result.stdout
+    assert snapshot(tmp_path / "docs") == before
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "docs").rglob("*.md")} == mtimes
+
+
+def test_edited_page_is_kept_unless_forced(import_cli, seed_copy, tmp_path):
+    assert import_cli("--docs", "docs", str(seed_copy)).returncode == 0
+    page = tmp_path / "docs/questions/deep-learning-exam-answers/q6.md"
+    edited = page.read_text() + "\nA contributor's extra paragraph.\n"
+    page.write_text(edited)
+    # The source changes too, so the importer has something it would like to write.
+    meta = seed_copy.with_name("deep-learning-exam-answers.meta.yml")
+    meta.write_text(meta.read_text().replace('"Inductive bias"', '"Inductive bias, revisited"'))
+
+    result = import_cli("--docs", "docs", str(seed_copy))
+    assert result.returncode == 0
+    assert "kept questions/deep-learning-exam-answers/q6.md: edited by hand" in result.stdout
+    assert page.read_text() == edited
+
+    forced = import_cli("--docs", "docs", "--force", str(seed_copy))
+    assert forced.returncode == 0
+    assert "A contributor's extra paragraph." not in page.read_text()
+    assert read_question(page).title == "Inductive bias, revisited"
+
+
+def test_unedited_page_follows_the_source(import_cli, seed_copy, tmp_path):
+    assert import_cli("--docs", "docs", str(seed_copy)).returncode == 0
+    meta = seed_copy.with_name("deep-learning-exam-answers.meta.yml")
+    meta.write_text(meta.read_text().replace('"The cost of attention"', '"Attention costs"'))
+    result = import_cli("--docs", "docs", str(seed_copy))
+    assert "wrote questions/deep-learning-exam-answers/q7.md (updated)" in result.stdout
+    assert read_question(tmp_path / "docs/questions/deep-learning-exam-answers/q7.md").title == "Attention costs"
+
+
+def test_check_reports_and_writes_nothing(import_cli, seed_copy, tmp_path):
+    result = import_cli("--docs", "docs", "--check", str(seed_copy))
+    assert result.returncode == 1  # something would change
+    assert "would write questions/deep-learning-exam-answers/q1.md (new)" in result.stdout
+    assert not (tmp_path / "docs").exists()
+    assert import_cli("--docs", "docs", str(seed_copy)).returncode == 0
+    assert import_cli("--docs", "docs", "--check", str(seed_copy)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "data, where, message",
+    [
+        (b"", "bad.txt:1:", "is empty"),
+        (b"Notes without any marker.\n", "bad.txt:1:", "no question markers"),
+        (b"Q1:\nA\n\nQ1:\nB\n", "bad.txt:4:", "question 1 appears again"),
+        (b"Q1:\ncaf\xe9\n", "bad.txt:2:", "is not UTF-8"),
+        (b"Q1:\n$$\nx\n", "bad.txt:2:", "'$$' opened here is never closed"),
+        (b"Q1:\n~~~\ncode\n", "bad.txt:2:", "never closed"),
+    ],
+)
+def test_bad_input_exits_nonzero_names_file_and_line_and_writes_nothing(import_cli, seed_copy, tmp_path, data, where, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(data)
+    # The good document comes first: it must not be written either.
+    result = import_cli("--docs", "docs", str(seed_copy), "bad.txt")
+    assert result.returncode == 1
+    assert where in result.stderr and message in result.stderr
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "docs").exists()
+    assert not list(tmp_path.glob(".import-*"))
+
+
+def test_missing_source_is_a_clear_error(import_cli, tmp_path):
+    result = import_cli("--docs", "docs", "nope.txt")
+    assert result.returncode == 1 and "nope.txt:1: does not exist" in result.stderr
+
+
+def test_several_documents_are_separate_collections(import_cli, seed_copy, tmp_path):
+    shutil.copy(FIXTURE, tmp_path / "midterm-answers.txt")
+    result = import_cli("--docs", "docs", str(seed_copy), "midterm-answers.txt")
+    assert result.returncode == 0, result.stderr
+    ids = [read_question(p).id for p in (tmp_path / "docs/questions").glob("*/q*.md")]
+    assert len(ids) == len(set(ids)) == 18
+    assert (tmp_path / "docs/questions/midterm-answers/index.md").exists()
+    assert "Midterm answers, spring term." in (tmp_path / "docs/questions/midterm-answers/index.md").read_text()
+    titles = {read_question(p).question: read_question(p).title for p in (tmp_path / "docs/questions/midterm-answers").glob("q*.md")}
+    assert titles[5] == "Early stopping"  # from the marker
+    assert titles[1] == "Letter part in parentheses"  # automatic: no metadata file
+    assert titles[6] == "Question 6"
+
+
+def test_help_explains_every_option(import_cli):
+    result = import_cli("--help")
+    assert result.returncode == 0
+    for option in ("--docs", "--force", "--check", "SOURCE", "meta.yml", "Exit status"):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    "front_matter, key",
+    [
+        ("collection: c\nquestion: 1\ntitle: T\nparts: []\nsource: {file: s, lines: [1, 2]}\nhash: h\n", "id"),
+        ("id: c/q1\ncollection: c\nquestion: one\ntitle: T\nparts: []\nsource: {file: s, lines: [1, 2]}\nhash: h\n", "question"),
+        ("id: c/q1\ncollection: c\nquestion: 1\ntitle: T\nparts: [{label: a}]\nsource: {file: s, lines: [1, 2]}\nhash: h\n", "title"),
+        ("id: c/q1\ncollection: c\nquestion: 1\ntitle: T\nparts: []\nsource: {file: s, lines: 3}\nhash: h\n", "source.lines"),
+    ],
+)
+def test_front_matter_is_validated_on_read(front_matter, key):
+    with pytest.raises(PageError) as info:
+        question_from_text(f"---\n{front_matter}---\n# Q1. T\n", "docs/q1.md")
+    assert info.value.key == key
+    assert str(info.value).startswith("docs/q1.md")
