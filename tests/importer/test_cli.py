@@ -140,3 +140,29 @@ def test_front_matter_is_validated_on_read(front_matter, key):
         question_from_text(f"---\n{front_matter}---\n# Q1. T\n", "docs/q1.md")
     assert info.value.key == key
     assert str(info.value).startswith("docs/q1.md")
+
+
+def test_broken_metadata_file_is_a_clear_error(import_cli, seed_copy, tmp_path):
+    seed_copy.with_name("deep-learning-exam-answers.meta.yml").write_text("questions: {1: [unclosed\n")
+    result = import_cli("--docs", "docs", str(seed_copy))
+    assert result.returncode == 1
+    assert "deep-learning-exam-answers.meta.yml" in result.stderr and "not valid YAML" in result.stderr
+    assert not (tmp_path / "docs").exists()
+
+
+def test_two_sources_with_one_collection_name_are_refused(import_cli, seed_copy, tmp_path):
+    (tmp_path / "other").mkdir()
+    shutil.copy(seed_copy, tmp_path / "other" / seed_copy.name)
+    result = import_cli("--docs", "docs", str(seed_copy), f"other/{seed_copy.name}")
+    assert result.returncode == 1 and "collection 'deep-learning-exam-answers' is also produced by" in result.stderr
+    assert not (tmp_path / "docs").exists()
+
+
+def test_windows_newlines_and_bom_import_like_unix_text(import_cli, tmp_path):
+    text = FIXTURE.read_text()
+    (tmp_path / "unix.txt").write_text(text)
+    (tmp_path / "dos.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    assert import_cli("--docs", "docs", "unix.txt", "dos.txt").returncode == 0
+    for unix in (tmp_path / "docs/questions/unix").glob("q*.md"):
+        dos = tmp_path / "docs/questions/dos" / unix.name
+        assert read_question(dos).body == read_question(unix).body
