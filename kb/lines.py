@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.markers import FENCE, match_heading
@@ -26,8 +27,6 @@ class Line:
 
 def _display_toggles(text: str) -> int:
     """How many `$$` delimiters a line holds, outside inline code."""
-    import re
-
     return re.sub(r"(`+).+?\1", "", text).count("$$")
 
 
