@@ -19,7 +19,7 @@ import yaml
 from kb import slugs
 from kb.document import Document, Question, Section, decode, parse_document
 from kb.lines import DocumentError, Line
-from kb.pages import PageError, Part, QuestionPage, body_hash, render_question, split_front_matter
+from kb.pages import PageError, Part, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
 
 
 @dataclass(frozen=True)
@@ -226,6 +226,11 @@ class RunReport:
     @property
     def changes(self) -> list[Decision]:
         return [d for d in self.decisions if d.status in ("new", "updated")]
+
+
+def planned_questions(report: RunReport) -> list[QuestionPage]:
+    """The question pages this run produced (or would produce, under --check)."""
+    return [question_from_text(d.file.text, d.file.path) for d in report.decisions if slugs.is_question_path(d.file.path)]
 
 
 def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False) -> RunReport:

@@ -49,6 +49,11 @@ def question_path(collection: str, number: int) -> str:
     return f"{QUESTIONS_DIR}/{collection}/{question_slug(number)}.md"
 
 
+def is_question_path(docs_path: str) -> bool:
+    """True for questions/<collection>/q<N>.md."""
+    return re.fullmatch(rf"{QUESTIONS_DIR}/[^/]+/q\d+\.md", docs_path) is not None
+
+
 def collection_index_path(collection: str) -> str:
     return f"{QUESTIONS_DIR}/{collection}/index.md"
 

@@ -23,7 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb.importer import run  # noqa: E402
+from kb.concepts import load_concepts  # noqa: E402
+from kb.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
+from kb.importer import planned_questions, run  # noqa: E402
+from kb.pages import PageError  # noqa: E402
 from kb.lines import DocumentError  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", metavar="DIR", type=Path, default=PROJECT_ROOT / "docs", help="docs directory (default: docs/)")
     parser.add_argument("--force", action="store_true", help="overwrite pages even if a contributor edited them")
     parser.add_argument("--check", action="store_true", help="report what would change; write nothing")
+    parser.add_argument("--suggest-concepts", action="store_true",
+                        help="list candidate concepts (defined acronyms, bold terms recurring across questions)")
+    parser.add_argument("--write-concept-stubs", action="store_true",
+                        help="also write a stub page in DIR/concepts/ for each candidate (never over an existing page)")
     args = parser.parse_args(argv)
 
     try:
@@ -69,7 +76,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  stale {path}: no longer in its source; delete it by hand if it should go")
     counts = {s: sum(d.status == s for d in report.decisions) for s in ("new", "updated", "unchanged", "kept-edited")}
     print(f"pages: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['kept-edited']} kept")
+    if args.suggest_concepts or args.write_concept_stubs:
+        report_concepts(report, args.docs, write=args.write_concept_stubs and not args.check)
     return 1 if args.check and report.changes else 0
+
+
+def report_concepts(report, docs: Path, write: bool) -> None:
+    """Candidate concepts are only suggested; stub pages are written only when asked."""
+    try:
+        candidates = suggest_concepts(planned_questions(report), load_concepts(docs))
+    except PageError as exc:
+        print(f"error: cannot read the concept pages: {exc}", file=sys.stderr)
+        return
+    print(f"candidate concepts: {len(candidates)}")
+    for c in candidates:
+        aliases = f" (aliases: {', '.join(c.aliases)})" if c.aliases else ""
+        print(f"  {c.title}{aliases}: {c.reason}")
+    if write:
+        for path in write_concept_stubs(candidates, docs):
+            print(f"  wrote stub {path}")
 
 
 if __name__ == "__main__":

@@ -166,3 +166,18 @@ def test_windows_newlines_and_bom_import_like_unix_text(import_cli, tmp_path):
     for unix in (tmp_path / "docs/questions/unix").glob("q*.md"):
         dos = tmp_path / "docs/questions/dos" / unix.name
         assert read_question(dos).body == read_question(unix).body
+
+
+def test_concept_candidates_are_suggested_and_written_only_when_asked(import_cli, seed_copy, tmp_path):
+    result = import_cli("--docs", "docs", "--suggest-concepts", str(seed_copy))
+    assert result.returncode == 0, result.stderr
+    assert "Evidence lower bound (aliases: ELBO): acronym defined in Q9" in result.stdout
+    assert "Exponential moving average (aliases: EMA)" in result.stdout
+    assert not (tmp_path / "docs/concepts").exists()
+
+    result = import_cli("--docs", "docs", "--write-concept-stubs", str(seed_copy))
+    stub = tmp_path / "docs/concepts/evidence-lower-bound.md"
+    assert stub.exists() and "wrote stub" in result.stdout
+    stub.write_text(stub.read_text() + "A definition a person wrote.\n")
+    import_cli("--docs", "docs", "--write-concept-stubs", str(seed_copy))
+    assert "A definition a person wrote." in stub.read_text()
