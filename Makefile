@@ -19,8 +19,9 @@ install: $(STAMP)
 import: install
 	$(BIN)/python scripts/import_documents.py $(SOURCES)
 
+# The site's URL names the port: Material's instant navigation only follows links it finds there.
 build: import
-	$(BIN)/mkdocs build --strict
+	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs build --strict
 
 index: import
 	$(BIN)/python scripts/build_index.py

@@ -1,0 +1,130 @@
+"""Helpers for the site tests: real `mkdocs build --strict` runs, a real HTTP server on 127.0.0.1,
+and reading built HTML (the ids a page defines, the URLs it refers to)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def build_site(site_dir: Path, docs_dir: Path | None = None, site_url: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real `mkdocs build --strict` of the repo's config, optionally on another docs folder.
+
+    For another docs folder the repo's mkdocs.yml is copied with `docs_dir` pointing there and
+    its hook files still taken from the repo. `site_url` is the address the site will be served
+    at (Material's instant navigation needs it to match, port included).
+    """
+    config = REPO / "mkdocs.yml"
+    if docs_dir is not None:
+        with open(config, encoding="utf-8") as f:
+            data = yaml_load(f)  # MkDocs' own loader: resolves !ENV
+        data["docs_dir"] = str(docs_dir)
+        data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
+        if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
+            data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
+        config = docs_dir.parent / "mkdocs.yml"
+        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"SITE_URL": site_url} if site_url else {})},
+    )
+
+
+def copy_docs(target: Path, with_fixture_collection: bool = True) -> Path:
+    """A copy of the repo's docs/, plus the small hand-written `sample-exam` collection."""
+    shutil.copytree(REPO / "docs", target)
+    if with_fixture_collection:
+        shutil.copytree(FIXTURES / "questions" / "sample-exam", target / "questions" / "sample-exam")
+    return target
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # keep test output readable
+        pass
+
+
+class StaticServer:
+    """A real HTTP server for a built site, on a free port of 127.0.0.1, in a thread."""
+
+    def __init__(self, root: Path):
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.root = root
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "StaticServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+# Attributes through which a page makes the browser fetch something (a link is not a fetch).
+FETCHING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+            ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")}
+# <link rel=...> values that name a page rather than load a resource.
+NAVIGATIONAL_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help"}
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com",
+             "fonts.gstatic.com", "polyfill.io", "cdn.mathjax.org", "mathjax.org")
+
+
+@dataclass
+class PageRefs:
+    ids: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)  # href of every <a>
+    fetches: list[tuple[str, str]] = field(default_factory=list)  # (tag, url) the browser loads
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs = PageRefs()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(key):
+                self.refs.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href") is not None:
+            self.refs.links.append(attrs["href"])
+        if tag == "link" and set((attrs.get("rel") or "").lower().split()) & NAVIGATIONAL_RELS:
+            return
+        for (t, attr) in FETCHING:
+            if t == tag and attrs.get(attr):
+                self.refs.fetches.append((tag, attrs[attr]))
+
+
+def page_refs(html: str) -> PageRefs:
+    collector = _Collector()
+    collector.feed(html)
+    return collector.refs
+
+
+def built_pages(site: Path) -> list[Path]:
+    """Every HTML page of a built site, sorted; MathJax's own files are not pages."""
+    return sorted(p for p in site.rglob("*.html"))
+
+
+def page_path(site: Path, url_path: str) -> Path:
+    """The built file a site-relative URL path is served from ("/q/c/q1/" -> site/q/c/q1/index.html)."""
+    target = site / url_path.lstrip("/")
+    return target / "index.html" if url_path.endswith("/") or target.is_dir() else target
