@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Benchmark the search: index build, in-process latency, HTTP latency; against bare Whoosh and SQLite FTS5.
+
+For each knowledge base (the seed in docs/, and generated ones of 1,000 and
+10,000 questions written from the seed's sentences and vocabulary, with the
+seed's concept pages), in one run:
+
+  build     scripts' indexer: time, records, size on disk
+  ours      SearchIndex.search in-process (safe parsing, typos, aliases, ranking,
+            snippets; the answer cache off), p50/p99 over the query set
+  bare      Whoosh alone on the same index: stock MultifieldParser over the same
+            fields (text, title), search(limit=10), stock highlights of the body
+  fts5      SQLite FTS5 (standard library) over the same records: porter
+            tokenizer, bm25 weighted like our fields, snippet(); no typos or aliases
+  http      scripts/serve.py (gunicorn, as `make serve` runs it) on a free port,
+            1 and 8 concurrent clients, answer cache off; for the seed also with it on
+
+Results go to benchmarks/search.json and benchmarks/search.md (cases not run this
+time are kept from the file). Generated pages and indexes live in benchmarks/work/
+(ignored by git). The 10,000 case takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kb.concepts import load_concepts  # noqa: E402
+from kb.pages import render_question, QuestionPage, Part  # noqa: E402
+from search_api.indexer import build  # noqa: E402
+from search_api.params import parse_params  # noqa: E402
+from search_api.records import build_records, question_pages  # noqa: E402
+from search_api.searcher import SearchIndex  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "benchmarks" / "work"
+QUERIES = [
+    "inductive bias", "what is inductive bias", "inductve bias", "translation invariance", "QK^T", "O(n^2 d)",
+    "\\sqrt{d}", "O(nd^2)", "Kullback-Leibler", "KL divergence", "ELBO", "VAE", "ConvNets", "EMA",
+    "exponential moving average", "universal approximation theorem", "single hidden layer MLP",
+    "why must the loss be a scalar", "loss.backward()", "backpropagaton", "atention complexity",
+    "latent dimension classification accuracy", "rows with only one non-zero pixel", "attention map pixel",
+    "\"hidden layer\"", "\"reverse process\"", "diffusion model reverse process", "sampling from the prior",
+    "standard autoencoder generative model", "pooling", "weight sharing", "regularizatoin", "overfitting",
+    "hierarchical features", "is convolution just linear", "advantages of CNN over MLP",
+    "pros and cons of inductive bias", "why can't we compute the KL divergence", "softmax", "gradients",
+]
+
+
+# --- knowledge bases -------------------------------------------------------------------------------
+
+
+def seed_docs() -> Path:
+    return REPO / "docs"
+
+
+def generated_docs(n: int, seed: int = 4) -> Path:
+    """n question pages written from the seed's sentences, plus the seed's concept pages.
+
+    Each generated question has a topic (one of the seed's questions): three quarters of its
+    sentences come from that topic, the rest from any; one word in six is replaced by a word of a
+    synthetic Zipf-distributed vocabulary of 30,000 made-up words, so term frequencies have the
+    long tail of real text instead of every page repeating the same few hundred seed words.
+    About 340 words per question; 0 to 4 parts.
+    """
+    target = WORK / f"docs-{n}"
+    marker = target / ".complete"
+    if marker.exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    rng = random.Random(seed)
+    topics = []
+    for _, page in question_pages(REPO / "docs"):
+        sentences = []
+        for paragraph in re.split(r"\n\s*\n", page.body):
+            paragraph = " ".join(paragraph.split())
+            if paragraph and not paragraph.startswith("#"):
+                sentences += [s for s in re.split(r"(?<=[.:])\s+(?=[A-Z$])", paragraph) if len(s) > 20]
+        topics.append((page, sentences))
+    everything = [s for _, sentences in topics for s in sentences]
+    syllables = ["ka", "lo", "mi", "ver", "tan", "sor", "qui", "pel", "dra", "nu", "gem", "bix", "ro", "fal", "ste"]
+    made_up = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(40000)})[:30000]
+    rng.shuffle(made_up)
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(made_up))))
+
+    def paragraph(topic_sentences: list[str], words: int) -> str:
+        out, count = [], 0
+        while count < words:
+            source = topic_sentences if rng.random() < 0.75 else everything
+            sentence = rng.choice(source).split(" ")
+            for i in range(len(sentence)):
+                if sentence[i].isalpha() and rng.random() < 1 / 6:
+                    sentence[i] = rng.choices(made_up, cum_weights=cumulative)[0]
+            out.append(" ".join(sentence))
+            count += len(sentence)
+        return "\n\n".join(" ".join(out[i:i + 4]) for i in range(0, len(out), 4))
+
+    folder = target / "questions" / "generated"
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text("---\ncollection: generated\ntitle: Generated\n---\n# Generated\n")
+    for number in range(1, n + 1):
+        topic, sentences = rng.choice(topics)
+        labels = "abcd"[:rng.choice([0, 0, 1, 2, 2, 3, 4])]
+        titles = [p.title for p in topic.parts] or [topic.title]
+        parts = [Part(label, f"{rng.choice(titles)} ({rng.choice(made_up[:3000])})", f"part-{label}")
+                 for label in labels]
+        body = [f"# Q{number}. Generated {number}", ""]
+        for part in parts:
+            body += [f"## ({part.label}) {part.title} {{#{part.anchor}}}", "", paragraph(sentences, 340 // len(parts)), ""]
+        if not parts:
+            body += [paragraph(sentences, 340), ""]
+        page = QuestionPage(id=f"generated/q{number}", collection="generated", question=number,
+                            title=f"{topic.title} ({rng.choice(made_up[:3000])})", parts=tuple(parts),
+                            source_file="sources/generated.txt", source_lines=(1, 2), body="\n".join(body))
+        (folder / f"q{number}.md").write_text(render_question(page), encoding="utf-8")
+    shutil.copytree(REPO / "docs" / "concepts", target / "concepts")
+    marker.touch()
+    return target
+
+
+# --- measurements ----------------------------------------------------------------------------------
+
+
+def percentiles(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+    return {"p50_ms": round(statistics.median(ordered), 2),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
+            "mean_ms": round(statistics.fmean(ordered), 2), "samples": len(ordered)}
+
+
+def timed(fn, queries: list[str], rounds: int) -> dict:
+    for q in queries:  # warm up: open files, fill the OS cache, compile
+        fn(q)
+    samples = []
+    for _ in range(rounds):
+        for q in queries:
+            started = time.perf_counter()
+            fn(q)
+            samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def bench_ours(index: Path, rounds: int) -> dict:
+    search = SearchIndex(index, cache_size=0)
+    return timed(lambda q: search.search(parse_params({"q": q})), QUERIES, rounds)
+
+
+def bench_bare_whoosh(index: Path, rounds: int) -> dict:
+    from whoosh import index as whoosh_index
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    current = (index / "CURRENT").read_text().strip()
+    searcher = whoosh_index.open_dir(str(index / current)).searcher()
+    parser = MultifieldParser(["text", "title"], searcher.schema, group=OrGroup)
+    errors = []
+
+    def run(q: str):
+        try:
+            results = searcher.search(parser.parse(q), limit=10)
+            return [hit.highlights("text", text=hit["body"]) for hit in results]
+        except Exception as exc:  # the stock parser chokes on some input; counted, not hidden
+            errors.append(f"{q}: {exc.__class__.__name__}")
+
+    result = timed(run, QUERIES, rounds)
+    result["errors"] = sorted(set(errors))
+    if len(result["errors"]) > len(QUERIES) // 2:
+        raise RuntimeError(f"bare Whoosh failed on most queries: {result['errors'][:3]}")
+    return result
+
+
+def build_fts5(docs: Path, path: Path) -> dict:
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    records = build_records(docs, load_concepts(docs))
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE records USING fts5(id UNINDEXED, title, headings, body, "
+               "tokenize='porter unicode61')")
+    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?)",
+                   [(r.id, r.title, " ".join(r.headings + r.aliases), r.body) for r in records])
+    db.commit()
+    db.close()
+    return {"seconds": round(time.perf_counter() - started, 2), "bytes": path.stat().st_size}
+
+
+def bench_fts5(path: Path, rounds: int) -> dict:
+    db = sqlite3.connect(path)
+
+    def run(q: str):
+        phrases = re.findall(r'"([^"]+)"', q)
+        words = re.findall(r"\w+", re.sub(r'"[^"]*"', " ", q))
+        terms = [f'"{p}"' for p in phrases] + [f'"{w}"' for w in words]
+        if not terms:
+            return []
+        return db.execute("SELECT id, snippet(records, 3, '<mark>', '</mark>', '…', 24) FROM records "
+                          "WHERE records MATCH ? ORDER BY bm25(records, 0, 3.0, 2.0, 1.0) LIMIT 10",
+                          (" OR ".join(terms),)).fetchall()
+
+    return timed(run, QUERIES, rounds)
+
+
+class Server:
+    """scripts/serve.py on a free port, as `make serve` runs it."""
+
+    def __init__(self, index: Path, site: Path | None, cache: bool, threads: int = 1):
+        args = [sys.executable, str(REPO / "scripts" / "serve.py"), "--port", "0", "--index", str(index),
+                "--threads", str(threads)]
+        args += ["--site", str(site)] if site else ["--no-site"]
+        env = {**os.environ, "KB_SEARCH_CACHE": "512" if cache else "0"}
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                        start_new_session=True)
+        for line in self.process.stdout:
+            if match := re.search(r"http://127\.0\.0\.1:(\d+)/", line):
+                self.port = int(match.group(1))
+                break
+        else:
+            raise RuntimeError("serve.py exited before it was ready")
+        threading.Thread(target=lambda: [None for _ in self.process.stdout], daemon=True).start()
+
+    def request(self, q: str) -> float:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request("GET", f"/search?q={quote(q)}")
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"{q!r}: HTTP {response.status}")
+        return (time.perf_counter() - started) * 1000
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+
+def bench_http(server: Server, clients: int, requests_per_client: int) -> dict:
+    for q in QUERIES:  # warm up every worker's searcher
+        server.request(q)
+        server.request(q)
+
+    def client(n: int) -> list[float]:
+        order = QUERIES[n % len(QUERIES):] + QUERIES[:n % len(QUERIES)]
+        return [server.request(order[i % len(order)]) for i in range(requests_per_client)]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        samples = [ms for run in pool.map(client, range(clients)) for ms in run]
+    elapsed = time.perf_counter() - started
+    return {**percentiles(samples), "requests_per_s": round(len(samples) / elapsed, 1), "clients": clients}
+
+
+def index_size(index: Path) -> int:
+    current = index / (index / "CURRENT").read_text().strip()
+    return sum(f.stat().st_size for f in current.iterdir() if f.is_file())
+
+
+def run_case(name: str, docs: Path, rounds: int, http_requests: int, site: Path | None) -> dict:
+    index = WORK / f"index-{name}"
+    shutil.rmtree(index, ignore_errors=True)
+    print(f"[{name}] building the index from {docs} ...", flush=True)
+    report = build(docs, index)
+    case = {"questions": report.counts.get("question", 0), "records": report.documents,
+            "build": {"seconds": round(report.seconds, 2), "bytes": index_size(index)}}
+    print(f"[{name}] {case['records']} records in {report.seconds:.1f} s; searching in-process ...", flush=True)
+    case["ours"] = bench_ours(index, rounds)
+    case["bare_whoosh"] = bench_bare_whoosh(index, rounds)
+    fts = WORK / f"fts5-{name}.sqlite"
+    case["fts5_build"] = build_fts5(docs, fts)
+    case["fts5"] = bench_fts5(fts, rounds)
+    runs = [("http", False, 1)] + ([("http_cached", True, 1), ("http_gthread", False, 4)] if name == "seed" else [])
+    for key, cache, threads in runs:
+        print(f"[{name}] {key} ...", flush=True)
+        server = Server(index, site, cache, threads)
+        try:
+            case[key] = {f"{c}_clients": bench_http(server, c, http_requests // c) for c in (1, 8)}
+        finally:
+            server.stop()
+    case["ratio_to_bare_whoosh_p50"] = round(case["ours"]["p50_ms"] / case["bare_whoosh"]["p50_ms"], 2)
+    case["ratio_to_fts5_p50"] = round(case["ours"]["p50_ms"] / case["fts5"]["p50_ms"], 2)
+    print(f"[{name}] done: {json.dumps(case)}", flush=True)
+    return case
+
+
+def write_markdown(results: dict, path: Path) -> None:
+    dates = sorted({c.get("date", results["date"])[:16] for c in results["cases"].values()})
+    lines = ["# Search benchmark", "", f"Run {', '.join(dates)} (UTC) on {results['machine']}.", "",
+             "Latencies in milliseconds (p50 / p99). `ours` is the API's search in-process; `bare` is Whoosh "
+             "alone (stock parser, search, stock highlights) on the same index; `fts5` is SQLite FTS5 on the same "
+             "records; `http` is `scripts/serve.py` (gunicorn, sync workers, one per core) with the answer cache "
+             "off, the clients on the same machine.", "",
+             "| knowledge base | records | build s | index MB | ours | bare Whoosh | FTS5 | ours ÷ bare | ours ÷ FTS5 "
+             "| HTTP 1 client | HTTP 8 clients | req/s at 8 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, c in results["cases"].items():
+        h1, h8 = c["http"]["1_clients"], c["http"]["8_clients"]
+        lines.append(
+            f"| {name} | {c['records']} | {c['build']['seconds']} | {c['build']['bytes'] / 1e6:.1f} "
+            f"| {c['ours']['p50_ms']} / {c['ours']['p99_ms']} | {c['bare_whoosh']['p50_ms']} / "
+            f"{c['bare_whoosh']['p99_ms']} | {c['fts5']['p50_ms']} / {c['fts5']['p99_ms']} "
+            f"| {c['ratio_to_bare_whoosh_p50']} | {c['ratio_to_fts5_p50']} "
+            f"| {h1['p50_ms']} / {h1['p99_ms']} | {h8['p50_ms']} / {h8['p99_ms']} | {h8['requests_per_s']} |")
+    seed = results["cases"].get("seed", {})
+    for key, what in (("http_cached", "with the answer cache on (the same queries repeated)"),
+                      ("http_gthread", "with gthread workers (2 processes × 4 threads) instead of sync ones")):
+        if key in seed:
+            h1, h8 = seed[key]["1_clients"], seed[key]["8_clients"]
+            lines += ["", f"Seed over HTTP {what}: 1 client {h1['p50_ms']} / {h1['p99_ms']}, "
+                      f"8 clients {h8['p50_ms']} / {h8['p99_ms']} ({h8['requests_per_s']} req/s)."]
+    for name, c in results["cases"].items():
+        if c["bare_whoosh"].get("errors"):
+            lines += ["", f"Bare Whoosh's stock parser failed on {len(c['bare_whoosh']['errors'])} queries "
+                      f"({name}): " + "; ".join(c["bare_whoosh"]["errors"])]
+    if results.get("note"):
+        lines += ["", results["note"]]
+    lines += ["", "Queries: " + ", ".join(f"`{q}`" for q in QUERIES) + ".", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench_search.py", description=__doc__.split("\n\n")[0],
+                                     epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="seed,1000,10000", help="comma-separated: seed and/or numbers of questions")
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the query set in-process")
+    parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP run (split among clients)")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "search.json")
+    parser.add_argument("--note", default="", help="a remark to keep with the results (the machine's state)")
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}",
+               "note": args.note, "queries": QUERIES, "cases": {}}
+    site = REPO / "site" if (REPO / "site" / "index.html").is_file() else None
+    if args.out.exists():  # keep the cases not run this time (the 10,000 case takes minutes)
+        kept = json.loads(args.out.read_text(encoding="utf-8"))
+        results["cases"] = {name: {"date": kept["date"], **case} for name, case in kept["cases"].items()}
+        results["note"] = args.note or kept.get("note", "")
+    for size in args.sizes.split(","):
+        docs = seed_docs() if size == "seed" else generated_docs(int(size))
+        name = size if size == "seed" else f"{int(size):,} questions"
+        results["cases"][name] = {"date": results["date"], **run_case(size, docs, args.rounds, args.http_requests,
+                                                                      site if size == "seed" else None)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_markdown(results, args.out.with_suffix(".md"))
+    print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Text analysis shared by the index and the queries: tokens that keep math searchable.
+
+Whoosh's default tokenizer drops one-letter tokens and splits ``QK^T`` into
+nothing useful, and its Porter stemmer keeps "bias" and "biases" apart. Here a
+token is a run of letters and digits optionally joined by ``^ _ - '``
+(``QK^T``, ``n^2``, ``x_{0}``, ``KL-divergence``); a joined token is indexed as
+its parts at consecutive positions plus the merged form at the first part's
+position, so ``KL-divergence`` matches text written "KL divergence" (as a
+phrase of parts) and ``QK^T`` matches ``QK^T`` (as the merged term). Words are
+then lower-cased, accent-folded and Snowball-stemmed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from whoosh.analysis import StemFilter, Token, Tokenizer
+from whoosh.support.charset import accent_map
+
+# One "word" as written: letters and digits joined by ^ _ - ' (and the typographic apostrophe);
+# TeX braces after a joiner belong to the word, so D_{KL}, D_KL, QK^{T} and QK^T are all joined.
+WORD_PATTERN = r"[^\W_]+(?:[\^_\-'\u2019]+\{?[^\W_]+\}?)*"
+WORD = re.compile(WORD_PATTERN)
+JOINERS = re.compile(r"[\^_\-'\u2019]+")
+PIECE = re.compile(r"[^\^_\-'\u2019{}]+")
+
+# Words that carry no meaning on their own in a question; they never count towards
+# "contains all the words" and are dropped from a query that has other words.
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by can could do does did for from had has have how i if in into
+    is it its may might not of on or our should so than that the their then there these this those to
+    us was we were what when where which while who whom why will with would yet you your
+    aren couldn didn doesn don hasn haven isn shouldn wasn weren won wouldn""".split()
+)
+
+
+SEGMENT = "\x1e"  # starts a boosted segment of a combined field's value (see `boosted`)
+SEGMENT_GAP = 100  # positions between segments, so no phrase spans a title and a body
+
+
+def boosted(*segments: tuple[float, str]) -> str:
+    """One field value whose segments count `boost` times each: ``boosted((3, title), (1, body))``.
+
+    Whoosh weighs a term in a document by the sum of its tokens' boosts, so one field can rank
+    a title word above a body word while a query reads one posting list instead of five.
+    """
+    return "".join(f"{SEGMENT}{boost:g}{SEGMENT}{text.replace(SEGMENT, ' ')}" for boost, text in segments if text)
+
+
+class WordTokenizer(Tokenizer):
+    """Words as written, lower-cased and accent-folded; a joined word as its parts plus its merged form.
+
+    ``KL-divergence`` gives ``kl`` (position p), ``divergence`` (p+1) and ``kldivergence`` (p);
+    later words shift so positions stay consecutive. One pass, one reused Token (as Whoosh's own
+    tokenizers do): this runs for every word of every page at indexing time. A value made by
+    `boosted` gives each segment's tokens that segment's boost.
+    """
+
+    def __eq__(self, other):
+        return other and self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.stopped = False
+        if not value.startswith(SEGMENT):
+            t.boost = 1.0
+            yield from self._words(t, value, start_pos, start_char, positions, chars)
+            return
+        pieces = value.split(SEGMENT)
+        pos, char = start_pos, start_char
+        for i in range(1, len(pieces) - 1, 2):
+            char += len(pieces[i]) + 2
+            t.boost = float(pieces[i])
+            for t in self._words(t, pieces[i + 1], pos, char, positions, chars):
+                pos = t.pos if positions else pos
+                yield t
+            pos += SEGMENT_GAP
+            char += len(pieces[i + 1])
+
+    @staticmethod
+    def _words(t, value: str, pos: int, start_char: int, positions: bool, chars: bool):
+        for match in WORD.finditer(value):
+            word = match.group()
+            pieces = [(m.start(), m.group()) for m in PIECE.finditer(word)] if JOINERS.search(word) else None
+            if not pieces or len(pieces) == 1:
+                offset, text = pieces[0] if pieces else (0, word)
+                t.text = text.lower().translate(accent_map)
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + match.start() + offset
+                    t.endchar = t.startchar + len(text)
+                yield t
+                pos += 1
+                continue
+            for i, (offset, piece) in enumerate(pieces):
+                t.text = piece.lower().translate(accent_map)
+                if positions:
+                    t.pos = pos + i
+                if chars:
+                    t.startchar = start_char + match.start() + offset
+                    t.endchar = t.startchar + len(piece)
+                yield t
+            t.text = "".join(piece for _, piece in pieces).lower().translate(accent_map)
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
+            yield t
+            pos += len(pieces)
+
+
+def text_analyzer():
+    """The analyzer of every searchable text field (text, title, headings, math) and of queries."""
+    return WordTokenizer() | StemFilter(lang="en", cachesize=50000)
+
+
+def word_analyzer():
+    """Unstemmed lower-case words, as the vocabulary typo corrections are drawn from."""
+    return WordTokenizer()
+
+
+# Control characters, format characters (bidi overrides, zero-width joiners), surrogates, private use.
+_STRIP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-normalise, drop control/format/bidi characters, and collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if ch in "\t\n\r\f\v" else ch for ch in text
+                   if ch in "\t\n\r\f\v" or unicodedata.category(ch) not in _STRIP_CATEGORIES)
+    return " ".join(text.split())

@@ -1,0 +1,138 @@
+"""The OpenAPI 3.1 description served at /openapi.json; tests validate real responses against it."""
+
+from __future__ import annotations
+
+from search_api.errors import ERROR_CODES
+from search_api.params import MAX_LIMIT, MAX_PHRASE_WORDS, MAX_QUERY_BYTES, MAX_RESULTS_DEPTH, MAX_WORDS
+from search_api.schema import RECORD_TYPES
+
+SLUG_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+SEARCH_PARAMETERS = [
+    _param("q", f"What to search for: words and \"quoted phrases\"; any other character is plain text "
+                f"(no wildcard, field, range, boost or fuzzy syntax). At most {MAX_QUERY_BYTES} bytes, "
+                f"{MAX_WORDS} words, {MAX_PHRASE_WORDS} words per phrase.",
+           {"type": "string", "minLength": 1}, required=True),
+    _param("limit", "Results per page.", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
+    _param("page", f"Page of results, from 1; page × limit may not exceed {MAX_RESULTS_DEPTH}.",
+           {"type": "integer", "minimum": 1, "default": 1}),
+    _param("type", "Only records of this level.", {"type": "string", "enum": list(RECORD_TYPES)}),
+    _param("concept", "Only records that mention this concept (its slug).", {"type": "string", "pattern": SLUG_PATTERN}),
+    _param("collection", "Only records of this collection (its slug).", {"type": "string", "pattern": SLUG_PATTERN}),
+]
+
+SCHEMAS = {
+    "Result": {
+        "type": "object",
+        "required": ["id", "type", "collection", "question", "part", "title", "page_title", "url", "snippet",
+                     "score", "concepts"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "description": "Unique: 'collection/q6', 'collection/q6#part-b', 'concept:slug'."},
+            "type": {"type": "string", "enum": list(RECORD_TYPES)},
+            "collection": {"type": ["string", "null"], "description": "Null for concepts."},
+            "question": {"type": ["string", "null"], "pattern": "^Q[0-9]+$", "description": "'Q' and the number."},
+            "part": {"type": ["string", "null"], "description": "The part's label ('b'), or null."},
+            "title": {"type": "string", "description": "The question's, part's or concept's title."},
+            "page_title": {"type": "string", "description": "The title of the page the record is on."},
+            "url": {"type": "string", "pattern": "^/", "description": "Site-relative URL, with the part's anchor."},
+            "snippet": {"type": "string", "description": "HTML: escaped text whose only markup is <mark>."},
+            "score": {"type": "number"},
+            "concepts": {"type": "array", "items": {"type": "string", "pattern": SLUG_PATTERN}},
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": ["query", "total", "page", "limit", "took_ms", "suggestion", "results"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "string", "description": "The query as searched (normalised)."},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            "took_ms": {"type": "number", "minimum": 0},
+            "suggestion": {"type": ["string", "null"], "description": "A corrected query when words were not found."},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "version", "built_at", "documents", "counts", "concepts"],
+        "additionalProperties": False,
+        "properties": {
+            "status": {"const": "ok"},
+            "version": {"type": "string", "description": "The build being served."},
+            "built_at": {"type": "string", "format": "date-time"},
+            "documents": {"type": "integer", "minimum": 0},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "concepts": {"type": "integer", "minimum": 0},
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {"error": {
+            "type": "object",
+            "required": ["status", "code", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+                "message": {"type": "string"},
+            },
+        }},
+    },
+}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Deep-learning exam answers: search API",
+            "version": "1.0.0",
+            "description": "Search every question, part and concept page of the knowledge base. "
+                           "The contract is documented at /api/ on the site.",
+        },
+        "paths": {
+            "/search": {"get": {
+                "summary": "Search questions, parts and concepts",
+                "operationId": "search",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {
+                    "200": {"description": "Ranked results.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
+                    "400": _error_response("A missing, empty or too long q, or a bad limit, page, type, "
+                                           "concept or collection."),
+                    "503": _error_response("No index has been built, or it is unreadable."),
+                    "default": _error_response("Any other error, in the same shape."),
+                },
+            }},
+            "/health": {"get": {
+                "summary": "Index document count and build time",
+                "operationId": "health",
+                "responses": {
+                    "200": {"description": "The index being served.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                    "503": _error_response("No index has been built, or it is unreadable."),
+                },
+            }},
+            "/openapi.json": {"get": {
+                "summary": "This description",
+                "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {}}}},
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,78 @@
+"""What a client may ask of GET /search: the parameters, their limits, and the error for anything else."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from search_api.analysis import normalize_text
+from search_api.schema import RECORD_TYPES
+
+MAX_RAW_CHARS = 2048  # before normalisation (bounds the work of normalising)
+MAX_QUERY_BYTES = 512  # after normalisation, UTF-8
+MAX_WORDS = 32
+MAX_PHRASE_WORDS = 8
+MAX_WORD_PARTS = 8  # "a^b^c^..." joined pieces in one word
+MAX_LIMIT = 50
+MAX_RESULTS_DEPTH = 1000  # page × limit
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+
+
+class QueryError(ValueError):
+    """A request the client must change: becomes a 400 with this code and message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str  # normalised
+    limit: int = 10
+    page: int = 1
+    type: str | None = None
+    concept: str | None = None
+    collection: str | None = None
+
+
+def _int_param(args: Mapping, name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"\s*\d{1,6}\s*", raw) or not low <= int(raw) <= high:
+        raise QueryError(f"bad_{name}", f"'{name}' must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _slug_param(args: Mapping, name: str) -> str | None:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return None
+    if len(raw) > 100 or not SLUG.match(raw):
+        raise QueryError(f"bad_{name}", f"'{name}' must be a slug such as 'kl-divergence'")
+    return raw
+
+
+def parse_params(args: Mapping[str, str]) -> SearchParams:
+    """Validate the query string of GET /search; raise QueryError for anything out of contract."""
+    raw = args.get("q")
+    if raw is None:
+        raise QueryError("missing_query", "the 'q' parameter is required, e.g. /search?q=inductive+bias")
+    if len(raw) > MAX_RAW_CHARS:
+        raise QueryError("query_too_long", f"'q' must be at most {MAX_QUERY_BYTES} bytes")
+    q = normalize_text(raw.translate(QUOTES))
+    if not q:
+        raise QueryError("empty_query", "'q' must contain something to search for")
+    if len(q.encode("utf-8")) > MAX_QUERY_BYTES:
+        raise QueryError("query_too_long", f"'q' must be at most {MAX_QUERY_BYTES} bytes")
+    limit = _int_param(args, "limit", 10, 1, MAX_LIMIT)
+    page = _int_param(args, "page", 1, 1, MAX_RESULTS_DEPTH)
+    if page * limit > MAX_RESULTS_DEPTH:
+        raise QueryError("bad_page", f"results deeper than {MAX_RESULTS_DEPTH} are not served (page × limit)")
+    kind = args.get("type") or None
+    if kind is not None and kind not in RECORD_TYPES:
+        raise QueryError("bad_type", f"'type' must be one of: {', '.join(RECORD_TYPES)}")
+    return SearchParams(q, limit, page, kind, _slug_param(args, "concept"), _slug_param(args, "collection"))

@@ -1,0 +1,267 @@
+"""Pages to search records: one per question, one per part, one per concept page.
+
+A question's parts are the h2 sections whose ``{#part-x}`` anchors the front
+matter lists; the question record holds the title, the text before the first
+part and the list of parts, so every sentence lives in exactly one record and a
+hit deep-links to the part that says it. Markdown is reduced to plain text;
+math stays in the text as ``$...$`` and is also collected into the math field.
+Concept mentions are found with `kb.concepts.ConceptMatcher`, one pass per record.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.concepts import ConceptMatcher
+from kb.pages import PageError, QuestionPage, question_from_text
+from kb.slugs import concept_path, page_url
+from search_api.analysis import boosted
+from search_api.schema import BOOSTS
+
+FENCE = re.compile(r"^\s*(```+|~~~+)")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+ATTR_LIST = re.compile(r"\s*\{:?\s*[#.][^}]*\}\s*$")
+ANCHOR = re.compile(r"\{:?\s*#([\w-]+)[^}]*\}\s*$")
+# Code spans, display math, inline math (arithmatex: no space just inside the dollars), the rest.
+INLINE = re.compile(r"(?P<code>(`+)(?P<codetext>.+?)\2)|\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d)")
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+LIST_MARK = re.compile(r"^\s*(?:[-*+]\s+|>\s?|!!!\s+\w+\s*|\?\?\?\+?\s+\w+\s*)")
+RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|\|?\s*:?-{3,}.*)\s*$")
+
+
+@dataclass
+class Record:
+    """One search record; `fields()` is its Whoosh document."""
+
+    id: str
+    type: str  # question | part | concept
+    title: str
+    url: str
+    body: str = ""
+    headings: list[str] = field(default_factory=list)
+    math: list[str] = field(default_factory=list)
+    collection: str = ""
+    question: int = 0
+    part: str | None = None
+    page_title: str = ""
+    aliases: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)  # slugs the page or part names, first mention first
+    mentions: list[str] = field(default_factory=list)  # a slug per mention in this record's own text
+    listing: str = ""  # a question's list of its parts: shown, but counting less than the parts themselves
+
+    @property
+    def text(self) -> str:
+        """All its words, for concept mentions and the typo vocabulary."""
+        return " ".join([self.title, *self.headings, *self.aliases, self.body, self.listing])
+
+    def fields(self) -> dict:
+        """The Whoosh document for this record."""
+        return {
+            "id": self.id, "type": self.type, "collection": self.collection, "question": self.question,
+            "part": self.part, "url": self.url, "page_title": self.page_title,
+            "concepts": ",".join(self.concepts), "mentions": " ".join(self.mentions),
+            "title": self.title, "headings": " ".join(self.headings), "math": " ".join(self.math),
+            "body": " ".join(s for s in (self.body, self.listing) if s),
+            "text": boosted((BOOSTS["title"], self.title), (BOOSTS["aliases"], " ; ".join(self.aliases)),
+                            (BOOSTS["headings"], " ; ".join(self.headings)), (BOOSTS["body"], self.body),
+                            (BOOSTS["listing"], self.listing)),
+        }
+
+
+@dataclass
+class Text:
+    """Markdown reduced to searchable text, its headings and its math."""
+
+    body: str = ""
+    headings: list[str] = field(default_factory=list)
+    math: list[str] = field(default_factory=list)
+
+
+def _inline(line: str, math: list[str]) -> str:
+    """Reduce one line of prose; code and math are kept verbatim, math also collected."""
+    out, pos = [], 0
+    for m in INLINE.finditer(line):
+        out.append(_prose(line[pos:m.start()]))
+        if m.group("code"):
+            out.append(m.group("codetext").strip())
+        else:
+            tex = (m.group("display") or m.group("inline")).strip()
+            math.append(tex)
+            out.append(f"${tex}$")
+        pos = m.end()
+    out.append(_prose(line[pos:]))
+    return "".join(out)
+
+
+def _prose(text: str) -> str:
+    text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = LINK.sub(r"\1", text)
+    text = TAG.sub(" ", text)
+    text = EMPHASIS.sub("", text).replace("|", " ")  # table cell borders
+    return html.unescape(text)
+
+
+def markdown_text(markdown: str) -> Text:
+    """Plain text, headings and math of a Markdown body (front matter already removed)."""
+    result, lines, fence, display = Text(), [], None, None
+    for raw in markdown.splitlines():
+        if fence:
+            if raw.strip().startswith(fence):
+                fence = None
+            else:
+                lines.append(raw.strip())
+            continue
+        if display is not None:
+            if "$$" in raw:
+                display.append(raw.split("$$")[0])
+                tex = " ".join(s.strip() for s in display if s.strip())
+                result.math.append(tex)
+                lines.append(f"${tex}$")
+                display = None
+            else:
+                display.append(raw)
+            continue
+        if m := FENCE.match(raw):
+            fence = m.group(1)[:3]
+            continue
+        stripped = raw.strip()
+        if stripped.startswith("$$") and stripped.count("$$") == 1:
+            display = [stripped[2:]]
+            continue
+        if m := HEADING.match(raw):
+            result.headings.append(_inline(ATTR_LIST.sub("", m.group(2)), result.math).strip())
+            continue
+        if RULE.match(raw):
+            continue
+        line = LIST_MARK.sub("", raw)
+        lines.append(_inline(line, result.math).strip())
+    result.body = " ".join(" ".join(line for line in lines if line).split())
+    return result
+
+
+def split_parts(page: QuestionPage) -> tuple[str, dict[str, str]]:
+    """The intro (before the first part) and each part's Markdown, keyed by anchor."""
+    anchors = {p.anchor for p in page.parts}
+    intro, sections, current, fence = [], {}, None, None
+    for line in page.body.splitlines():
+        if m := FENCE.match(line):
+            if fence is None:
+                fence = m.group(1)[:3]
+            elif m.group(1).startswith(fence):
+                fence = None
+        if not fence and line.startswith("## ") and (a := ANCHOR.search(line)) and a.group(1) in anchors:
+            current = a.group(1)
+            sections[current] = []
+            continue
+        if not fence and line.startswith("# "):
+            continue  # the page's h1 is the title
+        (sections[current] if current else intro).append(line)
+    return "\n".join(intro), {anchor: "\n".join(lines) for anchor, lines in sections.items()}
+
+
+def question_records(page: QuestionPage, docs_path: str) -> list[Record]:
+    """The question's record and one per part."""
+    label = f"Q{page.question}"
+    intro_md, sections = split_parts(page)
+    intro = markdown_text(intro_md)
+    parts = []
+    for part in page.parts:
+        text = markdown_text(sections.get(part.anchor, ""))
+        parts.append(Record(
+            id=f"{page.id}#{part.anchor}", type="part", title=part.title, url=page_url(docs_path, part.anchor),
+            body=text.body, headings=[f"{label} ({part.label})", *text.headings], math=text.math,
+            collection=page.collection, question=page.question, part=part.label, page_title=page.title,
+        ))
+    listing = " ".join(f"({p.label}) {p.title}" for p in page.parts)
+    question = Record(
+        id=page.id, type="question", title=page.title, url=page_url(docs_path),
+        body=intro.body, listing=listing, headings=[label, *intro.headings],
+        math=intro.math, collection=page.collection, question=page.question, page_title=page.title,
+    )
+    return [question, *parts]
+
+
+def concept_record(concept) -> Record:
+    text = markdown_text(concept.body)
+    body = " ".join(s for s in (concept.summary or "", text.body) if s)
+    return Record(
+        id=f"concept:{concept.slug}", type="concept", title=concept.title, url=page_url(concept_path(concept.slug)),
+        body=body, headings=text.headings, math=text.math, page_title=concept.title,
+        aliases=[concept.title, *concept.aliases],
+    )
+
+
+QUESTION_KEYS = re.compile(r"\A---\n(?=(?:.*\n)*?question:)(?=(?:.*\n)*?collection:)")
+
+
+def _question_page(path: Path, docs_dir: Path) -> tuple[str, QuestionPage] | None:
+    """The page at path if its front matter has `question` and `collection` (validated), else None."""
+    text = path.read_text(encoding="utf-8")
+    head = text[:text.find("\n---\n", 4) + 1] if text.startswith("---\n") else ""
+    if not QUESTION_KEYS.match(head):  # a cheap test first: YAML parsing is the slow part of a build
+        return None
+    return path.relative_to(docs_dir).as_posix(), question_from_text(text, path)
+
+
+def question_pages(docs_dir: Path) -> list[tuple[str, QuestionPage]]:
+    """Every question page under docs/, with its docs-relative path."""
+    return [page for path in sorted(docs_dir.rglob("*.md")) if (page := _question_page(path, docs_dir))]
+
+
+def _page_records(paths: list[Path], docs_dir: Path, concepts: list) -> list[Record]:
+    """Records of some pages, with their mentions; runs in a worker process for big builds."""
+    records = []
+    try:
+        for path in paths:
+            if found := _question_page(path, docs_dir):
+                docs_path, page = found
+                records.extend(question_records(page, docs_path))
+    except PageError as exc:  # PageError does not survive pickling back to the parent
+        raise ValueError(str(exc)) from None
+    if concepts:
+        add_mentions(records, ConceptMatcher(concepts))
+    return records
+
+
+def build_records(docs_dir: Path, concepts: list, procs: int = 1) -> list[Record]:
+    """All records of a docs directory, with the concepts each names; `concepts` may be empty.
+
+    With procs > 1 the pages are read and reduced in that many processes (YAML front matter
+    and Markdown reduction are pure Python: the slow half of a 10,000-question build).
+    """
+    paths = sorted(docs_dir.rglob("*.md"))
+    if procs > 1 and len(paths) > 100:
+        chunks = [paths[i::procs * 4] for i in range(procs * 4)]
+        with ProcessPoolExecutor(procs) as pool:
+            done = list(pool.map(_page_records, chunks, [docs_dir] * len(chunks), [concepts] * len(chunks)))
+        records = [r for chunk in done for r in chunk]
+    else:
+        records = _page_records(paths, docs_dir, concepts)
+    records.sort(key=lambda r: (r.collection, r.question, r.id))  # the same order however it was built
+    own = [concept_record(c) for c in concepts]
+    if concepts:
+        add_mentions(own, ConceptMatcher(concepts))
+    return records + own
+
+
+def add_mentions(records: list[Record], matcher: ConceptMatcher) -> None:
+    """Each record's concept mentions (one pass of the matcher), and the concepts of each page and part.
+
+    A question's concepts are those of its whole page, parts included; a concept page lists itself first.
+    """
+    for record in records:
+        record.mentions = [slug for _, _, slug in matcher.finditer(record.text)]
+    pages: dict[str, list[str]] = {}
+    for record in records:
+        pages.setdefault(record.id.split("#")[0], []).extend(record.mentions)
+    for record in records:
+        own = record.mentions if record.type == "part" else pages[record.id]
+        first = [record.id.removeprefix("concept:")] if record.type == "concept" else []
+        record.concepts = list(dict.fromkeys(first + own))

@@ -1,0 +1,139 @@
+"""Highlighted snippets: escaped document text whose only markup is <mark>.
+
+Whoosh's HtmlFormatter escapes ``& < >`` but not quotes and its other
+formatters escape nothing, so the snippet is built here: choose the window of
+the text with the most distinct matched terms, never cut a ``$...$`` formula in
+half, escape every piece of text, and wrap matches in ``<mark>``. A formula is
+marked whole (so it can still be typeset) when it holds a matched term of two or
+more characters, or three distinct one-letter ones (a lone ``d`` is everywhere).
+With no match, the text's start is shown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from search_api.analysis import JOINERS, text_analyzer
+
+WIDTH = 240  # characters of text in a snippet (more when a formula would be cut)
+LEAD = 60  # characters of context before the first match
+MATH_SPAN = re.compile(r"\$[^$]{1,400}\$")
+JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:[\^_\-'\u2019]+\{?[^\W_]++\}?)+")
+_ANALYZER = text_analyzer()
+
+Match = tuple[int, int, str]  # start, end, what matched (a term, or a concept's slug)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _weight(term: str) -> float:
+    return 1.0 if len(term) > 1 else 0.3
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for start, end in spans:
+        if start < pos < end:
+            return start, end
+        if start >= pos:
+            break
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _term(piece: str) -> str:
+    tokens = [t.text for t in _ANALYZER(piece)]
+    return tokens[0] if tokens else ""
+
+
+def term_matches(text: str, terms: set[str]) -> list[Match]:
+    """Every word (or part of a joined word) of `text` that analyses to one of `terms`.
+
+    One regular expression finds the words sharing their first letters with a term
+    (stemming keeps a word's first letters); only those are stemmed, with a cache.
+    """
+    if not terms:
+        return []
+    prefixes = sorted({re.escape(t[:3]) for t in terms}, key=len, reverse=True)
+    candidates = re.compile(r"(?<![^\W_])(?:" + "|".join(prefixes) + r")[^\W_]*", re.IGNORECASE)
+    found = [(m.start(), m.end(), term) for m in candidates.finditer(text) if (term := _term(m.group())) in terms]
+    # A joined word ("n^2", "KL-divergence") also matches by its merged form ("n2").
+    if any(c in text for c in "^_-'\u2019"):
+        found += [(m.start(), m.end(), term) for m in JOINED.finditer(text)
+              if (term := _term(re.sub(r"[\^_\-'\u2019{}]", "", m.group()))) in terms]
+    return sorted(found)
+
+
+def _formulas(matches: list[Match], spans: list[tuple[int, int]]) -> list[Match]:
+    """Replace matches inside a formula by the whole formula, when it is worth marking."""
+    inside: dict[tuple[int, int], set[str]] = {}
+    out = []
+    for s, e, what in matches:
+        span = _inside(s + 1, spans)
+        if span is None:
+            out.append((s, e, what))
+        else:
+            inside.setdefault(span, set()).add(what)
+    for (s, e), found in inside.items():
+        if any(len(t) > 1 for t in found) or len(found) >= 3:
+            out.append((s, e, " ".join(sorted(found))))
+    return sorted(out)
+
+
+def _best_window(matches: list[Match]) -> int:
+    """Start of the window holding the most (weighted) distinct matches, earliest on ties."""
+    best, best_score, j = matches[0][0], 0.0, 0
+    for i, (start, _, _) in enumerate(matches):
+        j = max(j, i)
+        while j < len(matches) and matches[j][1] <= start + WIDTH - LEAD:
+            j += 1
+        score = sum(_weight(w) for w in {m[2] for m in matches[i:j]})
+        if score > best_score:
+            best, best_score = start, score
+    return best
+
+
+def _bounds(text: str, start: int, end: int, spans) -> tuple[int, int]:
+    """Move a window's ends to word boundaries outside formulas."""
+    if start > 0:
+        if span := _inside(start, spans):
+            start = span[0]
+        else:
+            space = text.rfind(" ", 0, start)
+            start = space + 1 if space >= 0 and start - space < 20 else start
+    if end < len(text):
+        if span := _inside(end, spans):
+            end = span[1] if span[1] - start <= WIDTH * 2 else span[0]
+        else:
+            space = text.find(" ", end)
+            end = space if 0 <= space and space - end < 20 else end
+    return start, min(end, len(text))
+
+
+def snippet(text: str, terms: set[str], extra: list[Match] = ()) -> str:
+    """An HTML snippet of `text` around the analysed `terms` and any `extra` matched spans."""
+    if not text:
+        return ""
+    spans = [m.span() for m in MATH_SPAN.finditer(text)]
+    matches = _formulas(sorted(term_matches(text, terms) + list(extra)), spans)
+    lead = max(_best_window(matches) - LEAD, 0) if matches else 0
+    start, end = _bounds(text, lead, lead + WIDTH, spans)
+    marks: list[tuple[int, int]] = []
+    for s, e, _ in matches:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        if marks and s <= marks[-1][1]:
+            marks[-1] = (marks[-1][0], max(marks[-1][1], e))
+        else:
+            marks.append((s, e))
+    out, pos = [], start
+    for s, e in marks:
+        out.append(_escape(text[pos:s]))
+        out.append(f"<mark>{_escape(text[s:e])}</mark>")
+        pos = e
+    out.append(_escape(text[pos:end]))
+    return ("… " if start > 0 else "") + "".join(out).strip() + (" …" if end < len(text) else "")

@@ -1,0 +1,33 @@
+"""The API's routes: thin views over the Flask-free searcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from search_api.openapi import openapi_document
+from search_api.params import parse_params
+from search_api.searcher import SearchIndex
+
+bp = Blueprint("api", __name__)
+
+
+def _index() -> SearchIndex:
+    return current_app.extensions["search_index"]
+
+
+@bp.get("/search")
+def search():
+    params = parse_params(request.args)
+    return jsonify(_index().search(params))
+
+
+@bp.get("/health")
+def health():
+    response = jsonify(_index().health())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

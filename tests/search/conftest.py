@@ -1,0 +1,69 @@
+"""Fixtures for the search tests, as named configurations.
+
+- `fixture_docs`: the hand-written sample exam (tests/search/fixtures/docs): three questions, parts,
+  math, markup in code and prose, three concept pages.
+- `fixture_index` / `client`: that docs tree indexed once, and the Flask test client over it.
+- `seed_index` / `seed_search`: the repository's own docs/ (the seed), indexed once.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search_api import create_app
+from search_api.indexer import build
+from search_api.params import parse_params
+from search_api.searcher import SearchIndex
+
+FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "docs"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def copy_fixture_docs(target: Path) -> Path:
+    shutil.copytree(FIXTURE_DOCS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_docs() -> Path:
+    return FIXTURE_DOCS
+
+
+@pytest.fixture(scope="session")
+def fixture_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("fixture-index") / ".index"
+    build(FIXTURE_DOCS, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def fixture_search(fixture_index):
+    """search(q, **params) -> the response dict, on the fixture index, without Flask."""
+    index = SearchIndex(fixture_index)
+    return lambda q, **params: index.search(parse_params({"q": q, **{k: str(v) for k, v in params.items()}}))
+
+
+@pytest.fixture
+def app(fixture_index):
+    return create_app({"INDEX_DIR": fixture_index, "CORS_ORIGINS": "https://allowed.example"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("seed-index") / ".index"
+    build(REPO / "docs", index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def seed_search(seed_index):
+    index = SearchIndex(seed_index)
+    return lambda q, **params: index.search(parse_params({"q": q, **{k: str(v) for k, v in params.items()}}))
