@@ -37,7 +37,11 @@ docs: import
 test: install
 	$(BIN)/python -m pytest
 
-bench: build index
+# Benchmarks; each writes its results to benchmarks/ (the search one takes several minutes).
+bench: install
+	$(BIN)/python scripts/bench_linking.py
+	$(BIN)/python scripts/bench_site.py
+	$(BIN)/python scripts/bench_find.py
 	$(BIN)/python scripts/bench_search.py
 
 clean:
