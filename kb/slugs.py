@@ -7,6 +7,7 @@ is served at the root: ``questions/<collection>/q3.md`` -> ``/questions/<collect
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from pathlib import PurePosixPath
@@ -83,4 +84,15 @@ def relative_link(from_docs_path: str, to_docs_path: str, anchor: str | None = N
             break
         common += 1
     rel = "/".join([".."] * (len(ups) - common) + list(dst.parts[common:]))
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def relative_url(from_docs_path: str, to_docs_path: str, anchor: str | None = None) -> str:
+    """The URL of one page relative to another's, as the built site has them ("../../concepts/x/#a").
+
+    For links written straight into HTML, which MkDocs does not rewrite.
+    """
+    src, dst = page_url(from_docs_path), page_url(to_docs_path)
+    rel = posixpath.relpath(dst, src)
+    rel = "./" if rel == "." else rel + "/"
     return f"{rel}#{anchor}" if anchor else rel

@@ -1,0 +1,61 @@
+"""MkDocs hooks for concept links: each event is one line delegating to kb.linker.
+
+Listed under `hooks:` in mkdocs.yml. Problems are logged through MkDocs' logger,
+so warnings (duplicate concept names, wikilinks to nothing) fail `--strict`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from mkdocs.structure.toc import AnchorLink
+
+from kb.linker import Linker
+
+log = logging.getLogger("mkdocs.plugins.kb.links")
+_linker: Linker | None = None
+
+
+def on_files(files, config):
+    # Read every page once, link them all and derive the graph before any page is rendered.
+    global _linker
+    _linker = Linker.from_pages((f.src_uri, f.content_string) for f in files.documentation_pages())
+    prefix = _docs_prefix(config)
+    for problem in _linker.problems:
+        (log.warning if problem.level == "warning" else log.info)("%s%s", prefix, problem)
+    log.info(_linker.summary())
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    # Concept links in the prose, as markers Markdown carries as text; the file itself is never rewritten.
+    return _linker.link(page.file.src_uri, markdown) if _linker else markdown
+
+
+def on_page_content(html, page, config, files):
+    # The markers become links; the listings' headings join the table of contents (their HTML: on_post_page).
+    if not _linker:
+        return html
+    _, headings = _linker.listing(page.file.src_uri)
+    items = page.toc.items
+    parent = items[0].children if len(items) == 1 and items[0].level == 1 else items
+    parent.extend(AnchorLink(title, anchor, 2) for title, anchor in headings)
+    return _linker.expand(page.file.src_uri, html)
+
+
+def on_post_page(output, page, config):
+    # Backlinks, related pages and the A–Z index end the article; added after the search index read
+    # the page, since they repeat other pages' titles.
+    block, _ = _linker.listing(page.file.src_uri) if _linker else ("", [])
+    end = output.rfind("</article>")
+    if not block or end < 0:
+        return output
+    return f'{output[:end]}<div class="kb-listings">\n{block}\n</div>\n{output[end:]}'
+
+
+def _docs_prefix(config) -> str:
+    """Messages name files as the contributor sees them: "docs/concepts/x.md:3"."""
+    root = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    rel = os.path.relpath(config["docs_dir"], root)
+    return "" if rel.startswith("..") else rel.replace(os.sep, "/").rstrip("/") + "/"
