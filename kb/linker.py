@@ -10,7 +10,6 @@ page; files on disk are never touched.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -19,7 +18,7 @@ from kb import listings
 from kb.concepts import INDEX_NAME, Concept, ConceptMatcher, concept_from_text
 from kb.graph import Graph, Problem, QuestionRef, build_graph, check
 from kb.links import LinkedPage, expand_markers, link_markdown
-from kb.pages import PageError, is_question_file, question_from_text, split_front_matter
+from kb.pages import PageError, is_question_file, looks_like_question, question_from_text, split_front_matter
 from kb.slugs import CONCEPTS_DIR
 
 CONCEPTS_INDEX = f"{CONCEPTS_DIR}/{INDEX_NAME}"
@@ -125,26 +124,17 @@ class Linker:
         )
 
 
-_QUESTION_KEYS = re.compile(r"\A---\n(?=(?:.*\n)*?question:)(?=(?:.*\n)*?collection:)")
-
-
 def _read(path: str, text: str, concept: Concept | None) -> tuple[str, str, QuestionRef | None]:
     """(kind, body, question) of one page, its front matter parsed once."""
     if concept is not None:
         return "concept", concept.body, None
-    if not _looks_like_question(text):
+    if not looks_like_question(text):
         meta, body = split_front_matter(text, path)
         if not is_question_file(meta):
             return "other", body, None
     page = question_from_text(text, path)  # parses and validates the front matter
     parts = tuple((p.anchor, p.label) for p in page.parts)
     return "question", page.body, QuestionRef(path, page.id, page.collection, page.question, page.title, parts)
-
-
-def _looks_like_question(text: str) -> bool:
-    """A cheap look at the front matter, so a question page's YAML is parsed once, by `question_from_text`."""
-    end = text.find("\n---\n", 4)
-    return end > 0 and bool(_QUESTION_KEYS.match(text[: end + 1]))
 
 
 def _link(markdown: str, path: str, kind: str, matcher: ConceptMatcher, markers: bool = True) -> LinkedPage:

@@ -17,33 +17,12 @@ mention with a one-line excerpt, and every wikilink with its line.
 
 from __future__ import annotations
 
-import functools
 import html
-import posixpath
 import re
 from dataclasses import dataclass
 
 from kb.concepts import Concept, ConceptMatcher
-from kb.slugs import CONCEPTS_DIR, page_url
-from kb.slugs import relative_url as _relative_url
-
-_page_url = functools.lru_cache(maxsize=1 << 16)(page_url)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _from_folder(from_url: str, to_folder: str) -> str:
-    rel = posixpath.relpath(to_folder, from_url)
-    return "" if rel == "." else rel + "/"
-
-
-def relative_url(from_path: str, to_path: str, anchor: str | None = None) -> str:
-    """`kb.slugs.relative_url`, computed once per pair of folders (a build makes tens of thousands)."""
-    from_url, to_url = _page_url(from_path), _page_url(to_path)
-    folder, _, leaf = to_url[:-1].rpartition("/")
-    if to_url == from_url or not leaf or not folder:
-        return _relative_url(from_path, to_path, anchor)
-    return _from_folder(from_url, folder + "/") + leaf + "/" + (f"#{anchor}" if anchor else "")
-
+from kb.slugs import CONCEPTS_DIR, relative_url
 
 # Protected pieces. Block-level ones are found line by line; inline ones only
 # where one of their first characters occurs, so prose costs one fast scan.

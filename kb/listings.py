@@ -20,7 +20,7 @@ import html
 import re
 
 from kb.graph import Graph
-from kb.links import relative_url
+from kb.slugs import relative_url
 
 _MATH_OR_CODE = re.compile(r"(?<![\\$])\$((?:\\.|[^\\$\n])+?)\$|`([^`\n]+)`")
 

@@ -135,6 +135,15 @@ def render_question(page: QuestionPage) -> str:
     return f"---\n{dumped}---\n{page.body}"
 
 
+_QUESTION_KEYS = re.compile(r"\A---\n(?=(?:.*\n)*?question:)(?=(?:.*\n)*?collection:)")
+
+
+def looks_like_question(text: str) -> bool:
+    """A cheap look at the raw front matter, so only question pages pay for YAML parsing."""
+    end = text.find("\n---\n", 4)
+    return end > 0 and bool(_QUESTION_KEYS.match(text[: end + 1]))
+
+
 def is_question_file(meta: dict) -> bool:
     """Question pages are recognised by their front matter, not their location."""
     return "question" in meta and "collection" in meta

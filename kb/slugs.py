@@ -7,6 +7,7 @@ is served at the root: ``questions/<collection>/q3.md`` -> ``/questions/<collect
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -87,6 +88,7 @@ def relative_link(from_docs_path: str, to_docs_path: str, anchor: str | None = N
     return f"{rel}#{anchor}" if anchor else rel
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for tens of thousands, mostly the same pairs
 def relative_url(from_docs_path: str, to_docs_path: str, anchor: str | None = None) -> str:
     """The URL of one page relative to another's, as the built site has them ("../../concepts/x/#a").
 

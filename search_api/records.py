@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.concepts import ConceptMatcher
-from kb.pages import PageError, QuestionPage, question_from_text
+from kb.pages import PageError, QuestionPage, looks_like_question, question_from_text
 from kb.slugs import concept_path, page_url
 from search_api.analysis import boosted
 from search_api.schema import BOOSTS
@@ -198,14 +198,10 @@ def concept_record(concept) -> Record:
     )
 
 
-QUESTION_KEYS = re.compile(r"\A---\n(?=(?:.*\n)*?question:)(?=(?:.*\n)*?collection:)")
-
-
 def _question_page(path: Path, docs_dir: Path) -> tuple[str, QuestionPage] | None:
     """The page at path if its front matter has `question` and `collection` (validated), else None."""
     text = path.read_text(encoding="utf-8")
-    head = text[:text.find("\n---\n", 4) + 1] if text.startswith("---\n") else ""
-    if not QUESTION_KEYS.match(head):  # a cheap test first: YAML parsing is the slow part of a build
+    if not looks_like_question(text):  # a cheap test first: YAML parsing is the slow part of a build
         return None
     return path.relative_to(docs_dir).as_posix(), question_from_text(text, path)
 

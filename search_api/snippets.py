@@ -15,7 +15,7 @@ import html
 import re
 from functools import lru_cache
 
-from search_api.analysis import JOINERS, text_analyzer
+from search_api.analysis import text_analyzer
 
 WIDTH = 240  # characters of text in a snippet (more when a formula would be cut)
 LEAD = 60  # characters of context before the first match

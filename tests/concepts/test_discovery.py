@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,7 @@ from conceptkit import REPO
 from kb.concepts import concept_from_text, load_concepts
 from kb.discovery import (Candidate, acronym_definitions, bold_terms, long_form, render_stub, suggest_concepts,
                           write_concept_stubs)
-from kb.pages import Part, QuestionPage, read_question
+from kb.pages import QuestionPage, read_question
 
 
 def page(number: int, body: str) -> QuestionPage:

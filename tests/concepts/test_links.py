@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kb.links import expand_markers, link_markdown, page_mentions, prose_text
-from kb.links import relative_url as cached_relative_url
 from kb.slugs import relative_url as slugs_relative_url
 
 PAGE = "questions/c/q1.md"
@@ -134,17 +133,6 @@ def test_prose_text_blanks_code_and_math_but_keeps_offsets():
 def test_linking_is_deterministic(matcher):
     markdown = "## A\n\nKL divergence, CNN, softmax, attention.\n" * 20
     assert link_markdown(markdown, PAGE, matcher) == link_markdown(markdown, PAGE, matcher)
-
-
-@pytest.mark.parametrize("src, dst, anchor", [
-    ("questions/c/q1.md", "concepts/x.md", None), ("concepts/x.md", "questions/c/q1.md", "part-a"),
-    ("concepts/x.md", "concepts/y.md", None), ("questions/c/q1.md", "questions/c/q2.md", None),
-    ("questions/c/q1.md", "questions/d/q2.md", "p"), ("index.md", "concepts/x.md", None),
-    ("concepts/index.md", "concepts/x.md", None), ("concepts/x.md", "concepts/index.md", None),
-    ("concepts/x.md", "index.md", None), ("questions/c/q1.md", "questions/c/q1.md", "a"), ("x.md", "y.md", None),
-])
-def test_cached_urls_agree_with_slugs(src, dst, anchor):
-    assert cached_relative_url(src, dst, anchor) == slugs_relative_url(src, dst, anchor)
 
 
 def test_a_long_sentence_is_cut_around_the_mention(matcher):
