@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from kb.pages import QuestionPage, is_question_file, question_from_text, split_front_matter
+from kb.pages import QuestionPage, is_question_file, looks_like_question, question_from_text, split_front_matter
 from kb.slugs import QUESTIONS_DIR, collection_index_path, relative_link
 
 HOME_PATH = "index.md"
@@ -47,8 +47,9 @@ def build_catalog(pages: Iterable[tuple[str, str]]) -> dict[str, Collection]:
     questions: dict[str, list[ListedQuestion]] = {}
     indexes: dict[str, tuple[str, str]] = {}
     for path, text in pages:
-        meta, _ = split_front_matter(text, path)
-        if is_question_file(meta):
+        # A quick look spares question pages a second YAML parse; question_from_text validates.
+        meta = None if looks_like_question(text) else split_front_matter(text, path)[0]
+        if meta is None or is_question_file(meta):
             page = question_from_text(text, path)
             questions.setdefault(page.collection, []).append(ListedQuestion(path, page))
         elif is_collection_index(meta):

@@ -8,6 +8,7 @@ when something is wrong.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -84,8 +85,9 @@ def _require(meta: dict, key: str, kind: type, path) -> object:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the site hooks and the linker read the same pages in one build
 def question_from_text(text: str, path: str | Path = "<page>") -> QuestionPage:
-    """Parse and validate a question page."""
+    """Parse and validate a question page (the result is immutable, so it can be shared)."""
     meta, body = split_front_matter(text, path)
     if not meta:
         raise PageError(path, "has no front matter")

@@ -8,7 +8,6 @@ is served at the root: ``questions/<collection>/q3.md`` -> ``/questions/<collect
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 import unicodedata
 from pathlib import PurePosixPath
@@ -64,37 +63,39 @@ def concept_path(slug: str) -> str:
     return f"{CONCEPTS_DIR}/{slug}.md"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for the same pages' URLs tens of thousands of times
 def page_url(docs_path: str, anchor: str | None = None) -> str:
     """Site-relative URL of a docs-relative Markdown path, with an optional anchor."""
-    path = PurePosixPath(docs_path)
-    if path.suffix != ".md":
+    if not docs_path.endswith(".md"):
         raise ValueError(f"not a Markdown page: {docs_path!r}")
-    parent = "" if str(path.parent) == "." else f"{path.parent}/"
-    url = "/" + (parent if path.stem == "index" else f"{parent}{path.stem}/")
+    parent, _, stem = docs_path[:-3].rpartition("/")
+    url = "/" + (f"{parent}/" if parent else "") + ("" if stem == "index" else f"{stem}/")
     return f"{url}#{anchor}" if anchor else url
+
+
+def _relative(src: list[str], dst: list[str]) -> list[str]:
+    """Path segments leading from folder `src` to `dst`."""
+    common = 0
+    while common < min(len(src), len(dst)) and src[common] == dst[common]:
+        common += 1
+    return [".."] * (len(src) - common) + dst[common:]
 
 
 def relative_link(from_docs_path: str, to_docs_path: str, anchor: str | None = None) -> str:
     """A Markdown link target from one page to another, as MkDocs validates them."""
-    src = PurePosixPath(from_docs_path).parent
-    dst = PurePosixPath(to_docs_path)
-    ups = [p for p in src.parts if p not in (".", "")]
-    common = 0
-    for a, b in zip(ups, dst.parent.parts):
-        if a != b:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(ups) - common) + list(dst.parts[common:]))
+    src = from_docs_path.split("/")[:-1]
+    dst = to_docs_path.split("/")
+    rel = "/".join(_relative(src, dst[:-1]) + dst[-1:])
     return f"{rel}#{anchor}" if anchor else rel
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a build asks for tens of thousands, mostly the same pairs
 def relative_url(from_docs_path: str, to_docs_path: str, anchor: str | None = None) -> str:
     """The URL of one page relative to another's, as the built site has them ("../../concepts/x/#a").
 
     For links written straight into HTML, which MkDocs does not rewrite.
     """
-    src, dst = page_url(from_docs_path), page_url(to_docs_path)
-    rel = posixpath.relpath(dst, src)
-    rel = "./" if rel == "." else rel + "/"
+    src = page_url(from_docs_path).strip("/").split("/")
+    dst = page_url(to_docs_path).strip("/").split("/")
+    parts = _relative([p for p in src if p], [p for p in dst if p])
+    rel = "/".join(parts) + "/" if parts else "./"
     return f"{rel}#{anchor}" if anchor else rel
