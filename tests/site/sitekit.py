@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.utils.yaml import yaml_load
@@ -58,17 +59,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-class StaticServer:
-    """A real HTTP server for a built site, on a free port of 127.0.0.1, in a thread."""
+class ServerThread:
+    """A real HTTP server on a free port of 127.0.0.1, serving from a thread while in a `with` block."""
 
-    def __init__(self, root: Path):
-        handler = functools.partial(_QuietHandler, directory=str(root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.root = root
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+    def __init__(self, httpd):
+        self.httpd = httpd
+        self.url = f"http://127.0.0.1:{httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "StaticServer":
+    def __enter__(self):
         self.thread.start()
         return self
 
@@ -76,6 +75,15 @@ class StaticServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
+
+
+class StaticServer(ServerThread):
+    """A built site as plain static files."""
+
+    def __init__(self, root: Path):
+        super().__init__(ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root))))
+        self.root = root
+
 
 
 # Attributes through which a page makes the browser fetch something (a link is not a fetch).
@@ -128,3 +136,44 @@ def page_path(site: Path, url_path: str) -> Path:
     """The built file a site-relative URL path is served from ("/q/c/q1/" -> site/q/c/q1/index.html)."""
     target = site / url_path.lstrip("/")
     return target / "index.html" if url_path.endswith("/") or target.is_dir() else target
+
+
+class Watcher:
+    """Records what a browser context does wrong: console errors, failed and off-host requests.
+
+    Off-host requests are blocked as well as recorded.
+    """
+
+    def __init__(self, context):
+        self.problems: list[str] = []
+        self.pending: set = set()  # requests in flight
+        self.api_calls: list[str] = []  # URLs of requests to the search API
+        context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", self._block)
+        context.on("console", self._console)
+        context.on("weberror", lambda e: self.problems.append(f"page error: {e.error}"))
+        context.on("request", self._request)
+        context.on("requestfinished", lambda r: self.pending.discard(r))
+        context.on("requestfailed", self._failed)
+        context.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+    def _request(self, request):
+        self.pending.add(request)
+        if urlsplit(request.url).path == "/search":
+            self.api_calls.append(request.url)
+
+    def _console(self, message):
+        # MathJax reports lost stylesheets and the like as warnings, not errors.
+        if message.type == "error" or (message.type == "warning" and "MathJax" in message.text):
+            self.problems.append(f"console {message.type}: {message.text[:200]}")
+
+    def _failed(self, request):
+        self.pending.discard(request)
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _block(self, route):
+        self.problems.append(f"request off 127.0.0.1: {route.request.url}")
+        route.abort()
+
+    def take(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems

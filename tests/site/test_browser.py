@@ -15,7 +15,7 @@ import pytest
 
 from kb.pages import read_question
 from kb.slugs import page_url, question_path
-from sitekit import REPO, StaticServer, build_site, built_pages, copy_docs, page_refs
+from sitekit import REPO, StaticServer, Watcher, build_site, built_pages, copy_docs, page_refs
 
 pytestmark = pytest.mark.browser
 
@@ -67,41 +67,6 @@ def math_problems(page) -> list[str]:
             problems.append(f"{item['blank']} invisible characters (no MathJax CSS) in {item['tex']!r}")
     problems += [f"untypeset TeX in visible text: {text!r}" for text in page.evaluate(RAW_TEX)]
     return problems
-
-
-class Watcher:
-    """Records what a browser context does wrong: console errors, failed and off-host requests.
-
-    Off-host requests are blocked as well as recorded.
-    """
-
-    def __init__(self, context):
-        self.problems: list[str] = []
-        self.pending: set = set()  # requests in flight
-        context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", self._block)
-        context.on("console", self._console)
-        context.on("weberror", lambda e: self.problems.append(f"page error: {e.error}"))
-        context.on("request", lambda r: self.pending.add(r))
-        context.on("requestfinished", lambda r: self.pending.discard(r))
-        context.on("requestfailed", self._failed)
-        context.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-
-    def _console(self, message):
-        # MathJax reports lost stylesheets and the like as warnings, not errors.
-        if message.type == "error" or (message.type == "warning" and "MathJax" in message.text):
-            self.problems.append(f"console {message.type}: {message.text[:200]}")
-
-    def _failed(self, request):
-        self.pending.discard(request)
-        self.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    def _block(self, route):
-        self.problems.append(f"request off 127.0.0.1: {route.request.url}")
-        route.abort()
-
-    def take(self) -> list[str]:
-        problems, self.problems = self.problems, []
-        return problems
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +17,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from search_api import create_app
 from search_api.indexer import build as build_index
-from sitekit import REPO, build_site
+from sitekit import REPO, ServerThread, Watcher, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -32,22 +31,11 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class AppServer:
-    """`create_app` (the built site at /, the API at /search) under a real WSGI server, in a thread."""
+class AppServer(ServerThread):
+    """`create_app` (the built site at /, the API at /search) under a real WSGI server."""
 
     def __init__(self, app):
-        self.httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "AppServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler))
 
     def api(self, **params) -> dict:
         query = urllib.request.Request(self.url + "search?" + "&".join(f"{k}={urllib.request.quote(str(v))}"
@@ -66,28 +54,6 @@ def app_server(tmp_path_factory):
         result = build_site(site, site_url=server.url)
         assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
         yield server
-
-
-class Watcher:
-    """What a browser context does wrong (console errors, failed, 4xx/5xx and off-host requests)."""
-
-    def __init__(self, context):
-        self.problems: list[str] = []
-        self.api_calls: list[str] = []
-        context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", self._block)
-        context.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
-        context.on("weberror", lambda e: self.problems.append(f"page error: {e.error}"))
-        context.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
-        context.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-        context.on("request", lambda r: urlsplit(r.url).path == "/search" and self.api_calls.append(r.url))
-
-    def _block(self, route):
-        self.problems.append(f"request off 127.0.0.1: {route.request.url}")
-        route.abort()
-
-    def take(self) -> list[str]:
-        problems, self.problems = self.problems, []
-        return problems
 
 
 @pytest.fixture
