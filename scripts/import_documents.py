@@ -11,6 +11,10 @@ Pages a contributor edited since the last import are never overwritten (they
 are reported as "kept"); --force overwrites them. Nothing is written unless
 every SOURCE parses; new and updated pages are moved into place together.
 
+Each run also reports candidate concepts that docs/concepts/ does not have yet
+(acronyms defined in the answers, bold terms that recur across questions);
+--write-concept-stubs writes a stub page for each, for a person to finish.
+
 Exit status: 0 on success, 1 when a SOURCE is bad (nothing written) or, with
 --check, when the import would change something; 2 on a usage error.
 """
@@ -43,10 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", metavar="DIR", type=Path, default=PROJECT_ROOT / "docs", help="docs directory (default: docs/)")
     parser.add_argument("--force", action="store_true", help="overwrite pages even if a contributor edited them")
     parser.add_argument("--check", action="store_true", help="report what would change; write nothing")
-    parser.add_argument("--suggest-concepts", action="store_true",
-                        help="list candidate concepts (defined acronyms, bold terms recurring across questions)")
     parser.add_argument("--write-concept-stubs", action="store_true",
-                        help="also write a stub page in DIR/concepts/ for each candidate (never over an existing page)")
+                        help="write a stub page in DIR/concepts/ for each candidate concept the run reports "
+                             "(never over an existing page)")
     args = parser.parse_args(argv)
 
     try:
@@ -76,19 +79,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  stale {path}: no longer in its source; delete it by hand if it should go")
     counts = {s: sum(d.status == s for d in report.decisions) for s in ("new", "updated", "unchanged", "kept-edited")}
     print(f"pages: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['kept-edited']} kept")
-    if args.suggest_concepts or args.write_concept_stubs:
-        report_concepts(report, args.docs, write=args.write_concept_stubs and not args.check)
+    report_concepts(report, args.docs, write=args.write_concept_stubs and not args.check)
     return 1 if args.check and report.changes else 0
 
 
 def report_concepts(report, docs: Path, write: bool) -> None:
-    """Candidate concepts are only suggested; stub pages are written only when asked."""
+    """Candidate concepts (defined acronyms, bold terms recurring across questions) not yet in DIR/concepts/.
+
+    They are only reported: concepts are never invented silently, stub pages are written only when asked.
+    """
     try:
         candidates = suggest_concepts(planned_questions(report), load_concepts(docs))
     except PageError as exc:
         print(f"error: cannot read the concept pages: {exc}", file=sys.stderr)
         return
-    print(f"candidate concepts: {len(candidates)}")
+    print(f"candidate concepts: {len(candidates)}" + (" (--write-concept-stubs writes a page for each)" if candidates and not write else ""))
     for c in candidates:
         aliases = f" (aliases: {', '.join(c.aliases)})" if c.aliases else ""
         print(f"  {c.title}{aliases}: {c.reason}")

@@ -169,7 +169,7 @@ def test_windows_newlines_and_bom_import_like_unix_text(import_cli, tmp_path):
 
 
 def test_concept_candidates_are_suggested_and_written_only_when_asked(import_cli, seed_copy, tmp_path):
-    result = import_cli("--docs", "docs", "--suggest-concepts", str(seed_copy))
+    result = import_cli("--docs", "docs", str(seed_copy))
     assert result.returncode == 0, result.stderr
     assert "Evidence lower bound (aliases: ELBO): acronym defined in Q9" in result.stdout
     assert "Exponential moving average (aliases: EMA)" in result.stdout
