@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SOURCES := $(wildcard sources/*.txt)
 STAMP := $(VENV)/.installed
+# We pin MkDocs below 2.0 on purpose; Material's banner about it on every build is noise here.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install import build index serve docs test bench clean
 
