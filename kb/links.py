@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from kb.concepts import Concept, ConceptMatcher
+from kb.plaintext import inline_text
 from kb.slugs import CONCEPTS_DIR, relative_url
 
 # Protected pieces. Block-level ones are found line by line; inline ones only
@@ -297,21 +298,11 @@ def _heading_text(heading: str) -> str:
 
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?:\\.|[^\\$\n])+?\$|`[^`\n]+`")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_WIKI_TEXT = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
-_LINK_TEXT = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
-_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 
 
 def _plain(text: str) -> str:
     """Markdown reduced to what a reader sees, inline math and code kept whole."""
-    if "[" in text:
-        text = _LINK_TEXT.sub(r"\1", _WIKI_TEXT.sub(lambda m: m.group(2) or m.group(1), text))
-    if "**" in text or "__" in text:
-        text = _STRONG.sub(r"\2", text)
-    if "<" in text:
-        text = _TAG.sub("", text)
-    return " ".join(text.split())
+    return " ".join(inline_text(text, code_marks=True).split())
 
 
 def _sentence(line: str, offset: int | None) -> tuple[str, int]:

@@ -4,7 +4,7 @@
 
 Generates `--questions` question pages (three parts each, prose with concept
 names, inline and display math) and `--concepts` concept pages under
-benchmarks/work/, then runs the real `mkdocs build --strict` of the repo's
+benchmarks/generated/, then runs the real `mkdocs build --strict` of the repo's
 config on it, alternating a build without kb/link_hooks.py and one with it,
 `--rounds` times each, in the same run. Writes wall and CPU times of every
 build, the overhead of linking (median and best of each), and the CPU time of
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="builds of each kind, alternating")
     parser.add_argument("--c-yaml", action="store_true",
                         help="also time both builds with front matter read by libyaml (a proposed change to kb.pages)")
-    parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / "work")
+    parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / "generated")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "linking.json")
     args = parser.parse_args(argv)
 

@@ -16,7 +16,7 @@ seed's concept pages), in one run:
             1 and 8 concurrent clients, answer cache off; for the seed also with it on
 
 Results go to benchmarks/search.json and benchmarks/search.md (cases not run this
-time are kept from the file). Generated pages and indexes live in benchmarks/work/
+time are kept from the file). Generated pages and indexes live in benchmarks/generated/
 (ignored by git). The 10,000 case takes minutes.
 """
 
@@ -53,7 +53,7 @@ from search_api.records import build_records, question_pages  # noqa: E402
 from search_api.searcher import SearchIndex  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-WORK = REPO / "benchmarks" / "work"
+WORK = REPO / "benchmarks" / "generated"
 QUERIES = [
     "inductive bias", "what is inductive bias", "inductve bias", "translation invariance", "QK^T", "O(n^2 d)",
     "\\sqrt{d}", "O(nd^2)", "Kullback-Leibler", "KL divergence", "ELBO", "VAE", "ConvNets", "EMA",

@@ -10,7 +10,6 @@ Concept mentions are found with `kb.concepts.ConceptMatcher`, one pass per recor
 
 from __future__ import annotations
 
-import html
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from kb.concepts import ConceptMatcher
 from kb.pages import PageError, QuestionPage, looks_like_question, question_from_text
+from kb.plaintext import inline_text
 from kb.slugs import concept_path, page_url
 from search_api.analysis import boosted
 from search_api.schema import BOOSTS
@@ -26,12 +26,6 @@ FENCE = re.compile(r"^\s*(```+|~~~+)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 ATTR_LIST = re.compile(r"\s*\{:?\s*[#.][^}]*\}\s*$")
 ANCHOR = re.compile(r"\{:?\s*#([\w-]+)[^}]*\}\s*$")
-# Code spans, display math, inline math (arithmatex: no space just inside the dollars), the rest.
-INLINE = re.compile(r"(?P<code>(`+)(?P<codetext>.+?)\2)|\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d)")
-LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
-TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 LIST_MARK = re.compile(r"^\s*(?:[-*+]\s+|>\s?|!!!\s+\w+\s*|\?\?\?\+?\s+\w+\s*)")
 RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|\|?\s*:?-{3,}.*)\s*$")
 
@@ -84,30 +78,6 @@ class Text:
     math: list[str] = field(default_factory=list)
 
 
-def _inline(line: str, math: list[str]) -> str:
-    """Reduce one line of prose; code and math are kept verbatim, math also collected."""
-    out, pos = [], 0
-    for m in INLINE.finditer(line):
-        out.append(_prose(line[pos:m.start()]))
-        if m.group("code"):
-            out.append(m.group("codetext").strip())
-        else:
-            tex = (m.group("display") or m.group("inline")).strip()
-            math.append(tex)
-            out.append(f"${tex}$")
-        pos = m.end()
-    out.append(_prose(line[pos:]))
-    return "".join(out)
-
-
-def _prose(text: str) -> str:
-    text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = LINK.sub(r"\1", text)
-    text = TAG.sub(" ", text)
-    text = EMPHASIS.sub("", text).replace("|", " ")  # table cell borders
-    return html.unescape(text)
-
-
 def markdown_text(markdown: str) -> Text:
     """Plain text, headings and math of a Markdown body (front matter already removed)."""
     result, lines, fence, display = Text(), [], None, None
@@ -136,12 +106,12 @@ def markdown_text(markdown: str) -> Text:
             display = [stripped[2:]]
             continue
         if m := HEADING.match(raw):
-            result.headings.append(_inline(ATTR_LIST.sub("", m.group(2)), result.math).strip())
+            result.headings.append(inline_text(ATTR_LIST.sub("", m.group(2)), result.math).strip())
             continue
         if RULE.match(raw):
             continue
         line = LIST_MARK.sub("", raw)
-        lines.append(_inline(line, result.math).strip())
+        lines.append(inline_text(line, result.math).strip())
     result.body = " ".join(" ".join(line for line in lines if line).split())
     return result
 
