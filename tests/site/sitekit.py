@@ -177,3 +177,9 @@ class Watcher:
     def take(self) -> list[str]:
         problems, self.problems = self.problems, []
         return problems
+
+
+def settle_animations(page) -> None:
+    """Wait for CSS transitions to finish: a full-page screenshot scrolls, and Material fades its header
+    tabs out and in on scroll; axe measuring contrast mid-fade reports a colour the reader never rests on."""
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)

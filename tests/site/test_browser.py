@@ -15,7 +15,7 @@ import pytest
 
 from kb.pages import read_question
 from kb.slugs import page_url, question_path
-from sitekit import REPO, StaticServer, Watcher, build_site, built_pages, copy_docs, page_refs
+from sitekit import REPO, StaticServer, Watcher, settle_animations, build_site, built_pages, copy_docs, page_refs
 
 pytestmark = pytest.mark.browser
 
@@ -278,6 +278,7 @@ def test_accessibility_and_screenshots(repo_server, browse, scheme):
         expected = "slate" if scheme == "dark" else "default"
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
         page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True)
+        settle_animations(page)
         violations = axe.run(page).response["violations"]
         found = [f"{v['id']} ({v['impact']}): {v['help']} -- {[n['target'] for n in v['nodes']][:3]}"
                  for v in violations if v["impact"] in ("serious", "critical")]

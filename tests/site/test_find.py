@@ -17,7 +17,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from search_api import create_app
 from search_api.indexer import build as build_index
-from sitekit import REPO, ServerThread, Watcher, build_site
+from sitekit import REPO, ServerThread, Watcher, settle_animations, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -393,6 +393,7 @@ def test_search_page_with_results_has_no_serious_accessibility_violations(app_se
     page.wait_for_function(TYPESET)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"find-results-{scheme}.png"), full_page=True)
+    settle_animations(page)
     violations = Axe().run(page).response["violations"]
     serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
                for v in violations if v["impact"] in ("serious", "critical")]
