@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-# libyaml's loader when PyYAML was built with it: ~10x faster, and every build reads every page.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from kb import yamlsafe
+
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
 
@@ -66,7 +66,9 @@ def split_front_matter(text: str, path: str | Path = "<page>") -> tuple[dict, st
     if not match:
         return {}, text
     try:
-        meta = yaml.load(match.group(1), Loader=_LOADER) or {}
+        meta = yamlsafe.load(match.group(1)) or {}
+    except yamlsafe.YAMLRefused as exc:
+        raise PageError(path, f"front matter line {exc.line + 1}: {exc.message}") from None
     except yaml.YAMLError as exc:
         raise PageError(path, f"front matter is not valid YAML ({exc})") from exc
     if not isinstance(meta, dict):

@@ -5,7 +5,7 @@
 Generates `--questions` question pages (three parts each, prose with concept
 names, inline and display math) and `--concepts` concept pages under
 benchmarks/generated/, then runs the real `mkdocs build --strict` of the repo's
-config on it, alternating a build without kb/link_hooks.py and one with it,
+config on it, alternating a build without kb/site/link_hooks.py and one with it,
 `--rounds` times each, in the same run. Writes wall and CPU times of every
 build, the overhead of linking (median and best of each), and the CPU time of
 the linking stage alone (run in this process) to --out.
@@ -32,7 +32,7 @@ from mkdocs.utils.yaml import yaml_load
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kb.linker import Linker  # noqa: E402
+from kb.concepts.linker import Linker  # noqa: E402
 from kb.pages import Part, QuestionPage, render_question  # noqa: E402
 from kb.slugs import question_path, slugify  # noqa: E402
 
@@ -43,7 +43,7 @@ NOUNS = ("normalization projection embedding routing pooling decoding sampling k
 FILLER = ("the model we a of to and in is that for this with as by on it can be which are from its "
           "training data layer network output input value loss step each when more than not but an "
           "between weights learning features result function error large small used such these").split()
-LINK_HOOK = "kb/link_hooks.py"
+LINK_HOOK = "kb/site/link_hooks.py"
 
 
 def concept_names(count: int) -> list[str]:

@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb.concepts import load_concepts  # noqa: E402
+from kb.concepts.concept import load_concepts  # noqa: E402
 from kb.pages import render_question, QuestionPage, Part  # noqa: E402
 from search_api.indexer import build  # noqa: E402
 from search_api.params import parse_params  # noqa: E402

@@ -5,7 +5,7 @@ Each SOURCE document becomes a collection docs/questions/<collection>/ with an
 index page and one page q<N>.md per question; every part (a), (b)... is a
 section with the stable anchor #part-<label>. Titles come from the marker, else
 from the companion <source>.meta.yml, else "Question N". Math damaged by PDF
-extraction is repaired by the rules listed in kb/repair.py and counted below.
+extraction is repaired by the rules listed in kb/ingest/repair.py and counted below.
 
 Pages a contributor edited since the last import are never overwritten (they
 are reported as "kept"); --force overwrites them. Nothing is written unless
@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb.concepts import load_concepts  # noqa: E402
-from kb.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
-from kb.importer import planned_questions, run  # noqa: E402
+from kb.concepts.concept import load_concepts  # noqa: E402
+from kb.concepts.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
+from kb.ingest.importer import planned_questions, run  # noqa: E402
 from kb.pages import PageError  # noqa: E402
-from kb.lines import DocumentError  # noqa: E402
+from kb.ingest.lines import DocumentError  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

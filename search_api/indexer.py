@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from kb.concepts import load_concepts
+from kb.concepts.concept import load_concepts
 from search_api import store
 from search_api.records import Record, build_records
 from search_api.schema import make_schema

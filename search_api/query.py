@@ -138,11 +138,11 @@ NAME_WORD = re.compile(r"[^\W_]+")
 
 
 class ConceptNames:
-    """Which concepts a query names: whole names, as the site links them (`kb.concepts.ConceptMatcher`),
+    """Which concepts a query names: whole names, as the site links them (`kb.concepts.concept.ConceptMatcher`),
     and the leading words of a longer name ("Kullback-Leibler" for "Kullback-Leibler divergence")."""
 
     def __init__(self, concepts: list):
-        from kb.concepts import ConceptMatcher
+        from kb.concepts.concept import ConceptMatcher
 
         self.matcher = ConceptMatcher(concepts)
         self.concepts = self.matcher.concepts

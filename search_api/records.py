@@ -5,7 +5,7 @@ matter lists; the question record holds the title, the text before the first
 part and the list of parts, so every sentence lives in exactly one record and a
 hit deep-links to the part that says it. Markdown is reduced to plain text;
 math stays in the text as ``$...$`` and is also collected into the math field.
-Concept mentions are found with `kb.concepts.ConceptMatcher`, one pass per record.
+Concept mentions are found with `kb.concepts.concept.ConceptMatcher`, one pass per record.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.concepts import ConceptMatcher
+from kb.concepts.concept import ConceptMatcher
 from kb.pages import PageError, QuestionPage, looks_like_question, question_from_text
 from kb.plaintext import inline_text
 from kb.slugs import concept_path, page_url

@@ -27,7 +27,7 @@ from whoosh.collectors import TopCollector, WrappingCollector
 from whoosh.query import And, Term
 from whoosh.scoring import BM25F
 
-from kb.concepts import Concept
+from kb.concepts.concept import Concept
 from kb.slugs import concept_path
 from search_api import store
 from search_api.params import SearchParams

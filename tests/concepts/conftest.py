@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.concepts import ConceptMatcher, concept_from_text
+from kb.concepts.concept import ConceptMatcher, concept_from_text
 
 # Tests run with --import-mode=importlib, so this folder's helper module is put on the path here.
 sys.path.insert(0, str(Path(__file__).parent))

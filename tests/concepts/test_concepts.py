@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kb.concepts import Concept, ConceptMatcher, concept_from_text, duplicate_names, load_concepts
+from kb.concepts.concept import Concept, ConceptMatcher, concept_from_text, duplicate_names, load_concepts
 from kb.pages import PageError
 
 

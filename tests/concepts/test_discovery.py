@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from conceptkit import REPO
-from kb.concepts import concept_from_text, load_concepts
-from kb.discovery import (Candidate, acronym_definitions, bold_terms, long_form, render_stub, suggest_concepts,
+from kb.concepts.concept import concept_from_text, load_concepts
+from kb.concepts.discovery import (Candidate, acronym_definitions, bold_terms, long_form, render_stub, suggest_concepts,
                           write_concept_stubs)
 from kb.pages import QuestionPage, read_question
 

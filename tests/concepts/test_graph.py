@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.linker import Linker
+from kb.concepts.linker import Linker
 from kb.pages import Part, QuestionPage, render_question
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.links import expand_markers, link_markdown, page_mentions, prose_text
+from kb.concepts.links import expand_markers, link_markdown, page_mentions, prose_text
 from kb.slugs import relative_url as slugs_relative_url
 
 PAGE = "questions/c/q1.md"

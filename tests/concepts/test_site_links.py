@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conceptkit import REPO, build, built
 
-from kb.concepts import load_concepts
+from kb.concepts.concept import load_concepts
 from kb.pages import read_question
 
 SEED = "questions/deep-learning-exam-answers"

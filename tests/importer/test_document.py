@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.document import decode, parse_document
-from kb.lines import DocumentError
+from kb.ingest.document import decode, parse_document
+from kb.ingest.lines import DocumentError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "all-markers.txt"
 

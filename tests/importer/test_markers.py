@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.markers import match_part, match_question
+from kb.ingest.markers import match_part, match_question
 
 
 @pytest.mark.parametrize(

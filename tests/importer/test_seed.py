@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.document import decode
-from kb.importer import load_source, plan_pages
-from kb.markers import match_part, match_question
+from kb.ingest.document import decode
+from kb.ingest.importer import load_source, plan_pages
+from kb.ingest.markers import match_part, match_question
 from kb.pages import question_from_text
-from kb.repair import repair_math
+from kb.ingest.repair import repair_math
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "sources" / "deep-learning-exam-answers.txt"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.concepts import load_concepts
+from kb.concepts.concept import load_concepts
 from kb.pages import question_from_text
 from search_api.records import build_records, markdown_text, question_records, split_parts
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from sitekit import CDN_HOSTS, FIXTURES, REPO, build_site, built_pages, copy_docs, page_path, page_refs
-from kb.assets import MATHJAX_URL
+from kb.site.assets import MATHJAX_URL
 from kb.pages import read_question
 from kb.slugs import page_url, question_path
 

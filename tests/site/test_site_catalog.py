@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kb import assets
-from kb.catalog import (LISTING_MARKER, build_catalog, collection_nav, expand_listing, render_home,
+from kb.site import assets
+from kb.site.catalog import (LISTING_MARKER, build_catalog, collection_nav, expand_listing, render_home,
                         render_questions, site_nav)
 from kb.pages import PageError, Part, QuestionPage, render_question
 

@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from kb import listings
-from kb.concepts import INDEX_NAME, Concept, ConceptMatcher, concept_from_text
-from kb.graph import Graph, Problem, QuestionRef, build_graph, check
-from kb.links import LinkedPage, expand_markers, link_markdown
+from kb.concepts import listings
+from kb.concepts.concept import INDEX_NAME, Concept, ConceptMatcher, concept_from_text
+from kb.concepts.graph import Graph, Problem, QuestionRef, build_graph, check
+from kb.concepts.links import LinkedPage, expand_markers, link_markdown
 from kb.pages import PageError, is_question_file, looks_like_question, question_from_text, split_front_matter
 from kb.slugs import CONCEPTS_DIR
 

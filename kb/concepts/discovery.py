@@ -17,8 +17,8 @@ from typing import Iterable
 
 import yaml
 
-from kb.concepts import Concept, ConceptMatcher, name_key
-from kb.links import prose_text
+from kb.concepts.concept import Concept, ConceptMatcher, name_key
+from kb.concepts.links import prose_text
 from kb.pages import QuestionPage
 from kb.slugs import concept_path, slugify
 

@@ -1,6 +1,6 @@
 """MkDocs hooks for the site: the derived nav and listings, and MathJax served from the site.
 
-Each event is one line delegating to a kb module (kb.catalog, kb.assets).
+Each event is one line delegating to a kb module (kb.site.catalog, kb.site.assets).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from kb import assets, catalog
+from kb.site import assets, catalog
 from kb.pages import PageError
 
 log = logging.getLogger("mkdocs.hooks.site")

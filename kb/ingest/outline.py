@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kb.lines import BLANK, HEADING, TEXT, Line
-from kb.markers import BOLD_LINE, match_heading, numbered, strip_emphasis
+from kb.ingest.lines import BLANK, HEADING, TEXT, Line
+from kb.ingest.markers import BOLD_LINE, match_heading, numbered, strip_emphasis
 
 DEEPEST = 7  # written level of a bold pseudo-heading: nests under whatever precedes it
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kb.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
-from kb.markers import PartMarker, QuestionMarker, match_part, match_question, next_label
-from kb.outline import normalize_headings
-from kb.repair import join_page_breaks, repair_display_block, repair_math
+from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
+from kb.ingest.markers import PartMarker, QuestionMarker, match_part, match_question, next_label
+from kb.ingest.outline import normalize_headings
+from kb.ingest.repair import join_page_breaks, repair_display_block, repair_math
 
 
 @dataclass

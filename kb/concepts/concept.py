@@ -210,7 +210,7 @@ class ConceptMatcher:
     def mentions(self, text: str) -> list[str]:
         """Slugs of the concepts named in text, in order of first mention.
 
-        This looks at the text as given; `kb.links.page_mentions` skips code,
+        This looks at the text as given; `kb.concepts.links.page_mentions` skips code,
         math, headings and links in Markdown.
         """
         seen: dict[str, None] = {}

@@ -1,6 +1,6 @@
 """The concept graph: which question parts mention which concepts, and what follows from it.
 
-Pages store only what they mention (`kb.links.Mention`); backlinks, related
+Pages store only what they mention (`kb.concepts.links.Mention`); backlinks, related
 questions and related concepts are derived here on every build, and so are the
 checks (duplicate names, concepts nobody mentions, wikilinks to nothing).
 """
@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from kb.concepts import Concept, duplicate_names, name_key
-from kb.links import LinkedPage, Mention, WikiLink
+from kb.concepts.concept import Concept, duplicate_names, name_key
+from kb.concepts.links import LinkedPage, Mention, WikiLink
 
 RELATED_QUESTIONS = 5
 RELATED_CONCEPTS = 8

@@ -1,4 +1,4 @@
-"""MkDocs hooks for concept links: each event is one line delegating to kb.linker.
+"""MkDocs hooks for concept links: each event is one line delegating to kb.concepts.linker.
 
 Listed under `hooks:` in mkdocs.yml. Problems are logged through MkDocs' logger,
 so warnings (duplicate concept names, wikilinks to nothing) fail `--strict`.
@@ -11,9 +11,9 @@ import os
 
 from mkdocs.structure.toc import AnchorLink
 
-from kb.linker import Linker
+from kb.concepts.linker import Linker
 
-log = logging.getLogger("mkdocs.plugins.kb.links")
+log = logging.getLogger("mkdocs.plugins.kb.concepts.links")
 _linker: Linker | None = None
 
 

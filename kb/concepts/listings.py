@@ -19,7 +19,7 @@ import functools
 import html
 import re
 
-from kb.graph import Graph
+from kb.concepts.graph import Graph
 from kb.slugs import relative_url
 
 _MATH_OR_CODE = re.compile(r"(?<![\\$])\$((?:\\.|[^\\$\n])+?)\$|`([^`\n]+)`")

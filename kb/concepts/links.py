@@ -21,7 +21,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from kb.concepts import Concept, ConceptMatcher
+from kb.concepts.concept import Concept, ConceptMatcher
 from kb.plaintext import inline_text
 from kb.slugs import CONCEPTS_DIR, relative_url
 

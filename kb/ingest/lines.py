@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.markers import FENCE, match_heading
+from kb.ingest.markers import FENCE, match_heading
 
 TEXT, BLANK, CODE, MATH, HEADING = "text", "blank", "code", "math", "heading"
 

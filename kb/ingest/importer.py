@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from kb import slugs
-from kb.document import Document, Question, Section, decode, parse_document
-from kb.lines import DocumentError, Line
+from kb.ingest.document import Document, Question, Section, decode, parse_document
+from kb.ingest.lines import DocumentError, Line
 from kb.pages import PageError, Part, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
 
 

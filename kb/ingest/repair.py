@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from kb.lines import BLANK, TEXT, Line
+from kb.ingest.lines import BLANK, TEXT, Line
 
 
 @dataclass(frozen=True)

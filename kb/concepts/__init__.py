@@ -1,0 +1,1 @@
+"""Concepts: concept pages, their mentions in question pages, and the derived link graph."""

@@ -1,0 +1,1 @@
+"""Ingest: source documents -> classified lines -> questions and parts -> question pages in docs/."""

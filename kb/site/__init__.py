@@ -1,0 +1,1 @@
+"""Site: MkDocs hooks and what they derive (nav, listings, MathJax assets)."""
