@@ -34,7 +34,19 @@ new MutationObserver(function (records) {
   });
 }).observe(document.body, { childList: true, subtree: true });
 
+// Imported answers and search snippets are not ours: MathJax's safe mode (ui/safe, copied
+// from the same package) keeps TeX from adding links to javascript: or data: URLs, classes,
+// ids or styles (\href, \class, \cssId, \style). Its URL check reads the scheme as
+// written, and browsers drop tabs and newlines inside one ("java\tscript:"), so URLs are
+// checked again without them; only http(s), mailto and relative links are kept.
+function safeURL(safe, url) {
+  const compact = String(url).replace(/[\u0000-\u0020\u007f]+/g, "");
+  const scheme = compact.match(/^([a-z][a-z0-9+.-]*):/i);
+  return !scheme || /^(https?|mailto)$/i.test(scheme[1]) ? compact : null;
+}
+
 window.MathJax = {
+  loader: { load: ["ui/safe"] },
   tex: {
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
@@ -45,9 +57,14 @@ window.MathJax = {
     // Only math marked up by arithmatex, and headings with math as the table of
     // contents and the nav repeat them (as plain text in .md-ellipsis).
     ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex|md-ellipsis"
+    processHtmlClass: "arithmatex|md-ellipsis",
+    safeOptions: { safeProtocols: { file: false, javascript: false, data: false } }
   },
   startup: {
+    ready: function () {
+      MathJax.startup.defaultReady();
+      MathJax.startup.document.safe.filterMethods.filterURL = safeURL;
+    },
     pageReady: function () {
       return MathJax.startup.defaultPageReady().then(markMathHits);
     }

@@ -4,7 +4,8 @@ The `django-static-mathjax` package carries the MathJax 3 distribution under
 `mathjax/static/mathjax/es5/`. The site loads `tex-chtml.js`, which fetches
 the CommonHTML fonts and, through `[tex]/autoload`, TeX extensions such as
 `cancel` or `boldsymbol` on first use; without the extensions folder one such
-macro stops the whole page from rendering. Nothing else is copied.
+macro stops the whole page from rendering. `ui/safe` filters what TeX may put in the
+page (`\\href` URLs, `\\class`, `\\style`). Nothing else is copied.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ MATHJAX_FILES = (
     "tex-chtml.js",
     "output/chtml/fonts/woff-v2/*.woff",
     "input/tex/extensions/*.js",
+    "ui/safe.js",  # MathJax's safe mode: no javascript: links, classes, ids or styles from TeX
 )
 
 

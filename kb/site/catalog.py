@@ -7,9 +7,13 @@ Markdown with relative links, so MkDocs validates every link and part anchor.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+from pymdownx.arithmatex import RE_BRACKET_INLINE, RE_SMART_DOLLAR_INLINE
 
 from kb.pages import QuestionPage, is_question_file, looks_like_question, question_from_text, split_front_matter
 from kb.slugs import QUESTIONS_DIR, collection_index_path, relative_link
@@ -63,9 +67,26 @@ def build_catalog(pages: Iterable[tuple[str, str]]) -> dict[str, Collection]:
     return {c.slug: c for c in collections}
 
 
+# Math as arithmatex finds it in a line: left as it is (arithmatex escapes it), brackets aside.
+_MATH = re.compile(f"{RE_SMART_DOLLAR_INLINE}|{RE_BRACKET_INLINE}")
+
+
 def _link_text(text: str) -> str:
-    """Title text that cannot break out of a Markdown link (math in titles stays math)."""
-    return text.replace("[", r"\[").replace("]", r"\]").replace("<", "&lt;")
+    """Title text as Markdown text: no link break-out, no raw HTML, no attr_list `{: onclick=...}`.
+
+    Math in titles stays math (typeset by MathJax in safe mode).
+    """
+    def plain(piece: str) -> str:
+        for char, escaped in (("{", r"\{"), ("}", r"\}"), ("<", "&lt;")):
+            piece = piece.replace(char, escaped)
+        return piece
+
+    pieces, pos = [], 0
+    for match in _MATH.finditer(text):
+        pieces += [plain(text[pos:match.start()]), match.group(0)]
+        pos = match.end()
+    pieces.append(plain(text[pos:]))
+    return "".join(pieces).replace("[", r"\[").replace("]", r"\]")
 
 
 def render_questions(collection: Collection, from_path: str) -> str:
@@ -116,7 +137,8 @@ def collection_nav(docs_dir: Path) -> list[dict[str, str]]:
     for index in sorted((docs_dir / QUESTIONS_DIR).glob("*/index.md")):
         meta, _ = split_front_matter(index.read_text(encoding="utf-8"), index)
         slug = index.parent.name
-        entries.append({str(meta.get("title") or slug): collection_index_path(slug)})
+        # The theme writes nav titles into the page as they are: a title is text, escaped here.
+        entries.append({html.escape(str(meta.get("title") or slug)): collection_index_path(slug)})
     return sorted(entries, key=lambda e: next(iter(e)).lower())
 
 

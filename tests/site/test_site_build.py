@@ -92,9 +92,10 @@ def test_mathjax_files_are_in_the_build(repo_site):
     assert len(list((mathjax / "output/chtml/fonts/woff-v2").glob("*.woff"))) >= 20
     for extension in ("cancel", "boldsymbol", "ams", "mathtools"):
         assert (mathjax / f"input/tex/extensions/{extension}.js").is_file()
+    assert (mathjax / "ui/safe.js").is_file()  # safe mode: TeX cannot add javascript: links
     # Only what the site needs: no SVG or MathML builds, no speech engine.
     top = {p.name for p in mathjax.iterdir()}
-    assert top == {"tex-chtml.js", "output", "input"}
+    assert top == {"tex-chtml.js", "output", "input", "ui"}
 
 
 def test_every_page_loads_mathjax_from_the_site(repo_site):
