@@ -47,7 +47,7 @@ class Finding:
     what: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.what}"
+        return f"{self.what} (line {self.line} of the built page)"
 
 
 class _Scanner(HTMLParser):
@@ -94,7 +94,7 @@ class _Scanner(HTMLParser):
                 for finding in unsafe_markup(value, self.page_dir + "/", []):
                     self._flag(f"<{tag} srcdoc> holding {finding.what}")
             elif value and name in URL_ATTRIBUTES and is_script_url(value):
-                self._flag(f"<{tag} {name}=\"{value[:60]}\"> (a javascript: URL)")
+                self._flag(f"<{tag} {name}={value[:60]!r}> (a javascript: URL)")
 
     def _own_script(self, src: str) -> bool:
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
