@@ -22,13 +22,15 @@ import: install
 	$(BIN)/python scripts/import_documents.py $(SOURCES)
 
 # The site's URL names the port: Material's instant navigation only follows links it finds there.
+# `mkdocs build --strict` into a fresh directory, then site -> it in one rename (scripts/build_site.py):
+# a running server keeps answering from the last good build, even if this one fails.
 build: import
-	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs build --strict
+	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/python scripts/build_site.py
 
 index: import
 	$(BIN)/python scripts/build_index.py
 
-# The built site at / and the search API at /search, same origin, under gunicorn.
+# The built site at / and the search API at /search, same origin: gunicorn's processes, waitress inside.
 serve: build index
 	$(BIN)/python scripts/serve.py --port $(PORT)
 
@@ -47,4 +49,4 @@ bench: install
 	$(BIN)/python scripts/bench_search.py
 
 clean:
-	rm -rf site .index
+	rm -rf site site.* .site.lock .index

@@ -1,28 +1,123 @@
 #!/usr/bin/env python3
-"""Serve the built site at / and the search API at /search on 127.0.0.1, under gunicorn.
+"""Serve the built site at / and the search API at /search on 127.0.0.1: gunicorn's processes, waitress in each.
 
-Run `mkdocs build --strict` and `scripts/build_index.py` first (`make serve`
-does all three). Each worker process creates the app after the fork and opens
-its index searcher on its first request, never before. Prints the URL when
-ready; --port 0 picks a free port (the printed URL says which).
+Run `scripts/build_site.py` and `scripts/build_index.py` first (`make serve`
+does both). Each worker process creates the app after the fork and opens its
+index searcher on its first request, never before. The site directory may be
+the `site -> site.<build>` link that build_site.py switches: it is followed on
+every request. Prints the URL when ready; --port 0 picks a free port (the
+printed URL says which).
 
-Why gunicorn with sync workers: on two cores a search is CPU-bound pure Python,
-so one process per core is what scales (threads share one GIL); see
-benchmarks/search.md for the measurements.
+Why this set-up (numbers in benchmarks/serve.md, made by scripts/bench_serve.py):
+- one process per core, forked and supervised by gunicorn's arbiter (a dead one is
+  restarted; Ctrl-C or SIGTERM stops them all): a search is CPU-bound pure
+  Python, and threads in one process share one GIL;
+- waitress inside each process instead of gunicorn's own workers: its event loop
+  reads every request whole before handing it to a thread, so a client sending
+  its headers a byte at a time costs a socket, not a worker. With gunicorn's sync
+  workers two such clients stopped the server. --worker-class sync|gthread
+  runs gunicorn's own workers instead, for comparison.
+For the public internet put a buffering reverse proxy in front (see README).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gunicorn.app.base import BaseApplication  # noqa: E402
+from gunicorn.workers.base import Worker  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# waitress's bound on the request line plus headers; past it the answer is a JSON 431. The app itself
+# answers 414 in JSON above 8 KB of URL (search_api.MAX_URL_BYTES), so this is only the outer wall.
+MAX_HEADER_BYTES = 32 * 1024
+CONNECTIONS_PER_PROCESS = 1000  # open connections, slow ones included, before a process stops accepting
+IDLE_TIMEOUT = 30  # seconds without a byte before waitress closes a connection
+
+
+def _json_error_channel():
+    """waitress's connection class, answering its own errors (oversized headers, bad request line) in the
+    API's one JSON error shape instead of plain text."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    from search_api.errors import HTTP_CODES
+
+    class JSONErrorTask(ErrorTask):
+        def execute(self):
+            error = self.request.error
+            code = HTTP_CODES.get(error.code, "internal_error" if error.code >= 500 else "bad_request")
+            message = f"{error.reason}: the request line and headers must be at most {MAX_HEADER_BYTES} bytes" \
+                if error.code == 431 else error.reason
+            body = json.dumps({"error": {"status": error.code, "code": code, "message": message}},
+                              separators=(",", ":")).encode()
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class JSONErrorChannel(HTTPChannel):
+        error_task_class = JSONErrorTask
+
+    return JSONErrorChannel
+
+
+class WaitressWorker(Worker):
+    """A gunicorn worker process serving with waitress on the listening socket gunicorn opened.
+
+    The loop polls waitress's sockets for at most a second at a time, so the arbiter's
+    heartbeat (notify) and its stop signal are seen however busy or slow the clients are.
+    """
+
+    def run(self):
+        from waitress import wasyncore
+        from waitress.server import create_server
+
+        app = _access_logged(self.wsgi) if self.cfg.accesslog else self.wsgi
+        sockets = {}
+        server = create_server(app, map=sockets, sockets=[getattr(s, "sock", s) for s in self.sockets],
+                               threads=self.cfg.threads, connection_limit=CONNECTIONS_PER_PROCESS,
+                               channel_timeout=IDLE_TIMEOUT, max_request_header_size=MAX_HEADER_BYTES,
+                               max_request_body_size=64 * 1024, asyncore_use_poll=True, ident="dl-exam-kb")
+        server.channel_class = _json_error_channel()
+        while self.alive and os.getppid() == self.ppid:
+            self.notify()
+            wasyncore.loop(timeout=1.0, map=sockets, use_poll=True, count=1)
+        # Stopping: accept nothing new, let the requests in flight finish (within graceful_timeout).
+        server.accepting = False
+        deadline = time.monotonic() + self.cfg.graceful_timeout
+        while time.monotonic() < deadline and any(getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0)
+                                                  for c in list(sockets.values())):
+            self.notify()
+            wasyncore.loop(timeout=0.1, map=sockets, use_poll=True, count=1)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(sockets)
+
+
+def _access_logged(app):
+    """The WSGI app, printing one line per request to stderr (waitress has no access log of its own)."""
+    def logged(environ, start_response):
+        started = time.perf_counter()
+
+        def start(status, headers, exc_info=None):
+            print(f'{environ.get("REMOTE_ADDR", "-")} "{environ["REQUEST_METHOD"]} {environ.get("REQUEST_URI", "")}" '
+                  f'{status.split()[0]} {(time.perf_counter() - started) * 1000:.0f} ms', file=sys.stderr, flush=True)
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return logged
+
+
+WORKER_CLASSES = {"waitress": WaitressWorker, "sync": "sync", "gthread": "gthread"}
 
 
 class Server(BaseApplication):
@@ -57,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-site", action="store_true", help="serve the API only")
     parser.add_argument("--index", type=Path, default=PROJECT_ROOT / ".index", help="index (default: .index/)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1 uses gthread workers)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per worker process running requests (default 4; sync workers: 1)")
+    parser.add_argument("--worker-class", choices=sorted(WORKER_CLASSES), default="waitress",
+                        help="waitress (default) or gunicorn's own sync or gthread workers, for comparison")
     parser.add_argument("--cors", default=os.environ.get("KB_CORS_ORIGINS", ""),
                         help="comma-separated origins allowed to call the API from other sites")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
@@ -65,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
 
     site = None if args.no_site else args.site
     if site is not None and not (site / "index.html").is_file():
-        print(f"serve.py: no built site in {site}; run `mkdocs build --strict` (or use --no-site)", file=sys.stderr)
+        print(f"serve.py: no built site in {site}; run `python scripts/build_site.py` (or use --no-site)",
+              file=sys.stderr)
         return 1
     if not (args.index / "CURRENT").is_file():
         print(f"serve.py: warning: no index in {args.index}; /search answers 503 until "
@@ -73,11 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     options = {
         "bind": f"127.0.0.1:{args.port}",
         "workers": args.workers,
-        "worker_class": "gthread" if args.threads > 1 else "sync",
-        "threads": args.threads,
+        "worker_class": WORKER_CLASSES[args.worker_class],
+        "threads": 1 if args.worker_class == "sync" else args.threads,
         "preload_app": False,  # each worker builds the app (and later its searcher) after the fork
         "timeout": 30,
-        # gunicorn's largest request line, so an over-long ?q= still gets the API's JSON error.
+        # gunicorn's own workers only: its largest request line, so an over-long ?q= gets the API's JSON error.
         "limit_request_line": 8190,
         "graceful_timeout": 5,
         "when_ready": _when_ready,

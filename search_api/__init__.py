@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 
 ENVIRONMENT = {
@@ -29,6 +29,9 @@ ENVIRONMENT = {
     "SEARCH_CACHE": "KB_SEARCH_CACHE",
 }
 API_PATHS = ("/search", "/health", "/openapi.json")
+# The longest URL (path and query, as sent) answered; longer is a 414 in the JSON error shape. The server
+# in front may stop far longer request lines itself (scripts/serve.py: also in the JSON shape).
+MAX_URL_BYTES = 8190
 
 
 class SafeJSONProvider(DefaultJSONProvider):
@@ -74,8 +77,15 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(views.bp)
     if app.config["SITE_DIR"]:
         app.register_blueprint(site.bp)
+    app.before_request(_url_length)
     app.after_request(_headers)
     return app
+
+
+def _url_length():
+    url = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI") or request.full_path
+    if len(url) > MAX_URL_BYTES:
+        abort(414)
 
 
 def _headers(response):

@@ -31,6 +31,9 @@ ERROR_CODES = {
     "bad_type": 400, "bad_concept": 400, "bad_collection": 400, "bad_request": 400, "not_found": 404,
     "method_not_allowed": 405, "internal_error": 500, "index_unavailable": 503,
 }
+# The 503 message: how to fix it, without the server's paths.
+PUBLIC_INDEX_UNAVAILABLE = ("No readable search index yet. Build it with `python scripts/build_index.py` "
+                            "(or `make index`), then retry; the server picks it up without a restart.")
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -44,8 +47,9 @@ def _query_error(exc: QueryError):
 
 
 def _index_unavailable(exc: IndexUnavailable):
+    # The exception names the server's own paths: they go to the log, the client gets what to do.
     log.warning("search index unavailable: %s", exc)
-    response = error_response(503, "index_unavailable", str(exc))
+    response = error_response(503, "index_unavailable", PUBLIC_INDEX_UNAVAILABLE)
     response.headers["Retry-After"] = "10"
     return response
 

@@ -1,7 +1,8 @@
 """Build the search index from docs/: records → a new Whoosh directory → swapped in atomically.
 
 A failed build deletes its own directory and leaves the version file, and so
-the index being served, untouched.
+the index being served, untouched. Builds of one index run one at a time (see
+store.build_lock): a second build waits, then reads the pages as they are by then.
 """
 
 from __future__ import annotations
@@ -56,8 +57,17 @@ def write_index(records: list[Record], directory: Path, procs: int = 1) -> None:
     ix.close()
 
 
-def build(docs_dir: Path, index_root: Path, procs: int | None = None) -> BuildReport:
-    """Index every question, part and concept page under docs_dir and make it the current index."""
+def build(docs_dir: Path, index_root: Path, procs: int | None = None, on_wait=None) -> BuildReport:
+    """Index every question, part and concept page under docs_dir and make it the current index.
+
+    on_wait(pid) is called once if another build of index_root is running; this one then waits for it.
+    """
+    with store.build_lock(index_root, on_wait):
+        store.clean_leftovers(index_root)
+        return _build_locked(docs_dir, index_root, procs)
+
+
+def _build_locked(docs_dir: Path, index_root: Path, procs: int | None) -> BuildReport:
     started = time.perf_counter()
     if procs is None:
         pages = sum(1 for _ in docs_dir.rglob("*.md"))
@@ -67,7 +77,6 @@ def build(docs_dir: Path, index_root: Path, procs: int | None = None) -> BuildRe
     if not records:
         raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
 
-    index_root.mkdir(parents=True, exist_ok=True)
     name = store.new_build_name()
     tmp = index_root / f".tmp-{name}"
     try:

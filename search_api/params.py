@@ -16,6 +16,7 @@ MAX_PHRASE_WORDS = 8
 MAX_WORD_PARTS = 8  # "a^b^c^..." joined pieces in one word
 MAX_LIMIT = 50
 MAX_RESULTS_DEPTH = 1000  # page × limit
+ASCII_INT = re.compile(r"[ \t]*([0-9]{1,6})[ \t]*")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 
@@ -42,9 +43,11 @@ def _int_param(args: Mapping, name: str, default: int, low: int, high: int) -> i
     raw = args.get(name)
     if raw is None:
         return default
-    if not re.fullmatch(r"\s*\d{1,6}\s*", raw) or not low <= int(raw) <= high:
+    # ASCII digits only: \d and int() would also take "٥" (Arabic-Indic five) or "５" (fullwidth) as 5.
+    match = ASCII_INT.fullmatch(raw)
+    if not match or not low <= int(match[1]) <= high:
         raise QueryError(f"bad_{name}", f"'{name}' must be a whole number from {low} to {high}")
-    return int(raw)
+    return int(match[1])
 
 
 def _slug_param(args: Mapping, name: str) -> str | None:

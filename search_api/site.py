@@ -1,42 +1,62 @@
-"""The built MkDocs site at /, beside the API, so the site's search page calls /search on its own origin."""
+"""The built MkDocs site at /, beside the API, so the site's search page calls /search on its own origin.
+
+SITE_DIR is either a built site or, as `scripts/build_site.py` lays it out, a symlink
+`site -> site.<build>` that a new build replaces atomically. It is resolved on every
+request, so each request reads one whole build and a rebuild is served without a restart.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, request, send_from_directory
+from flask import Blueprint, current_app, redirect, request, send_file
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
 bp = Blueprint("site", __name__)
 
 
-def _site_dir() -> Path:
-    return Path(current_app.config["SITE_DIR"])
+def site_root(site: str | Path) -> Path:
+    """The build being served now: SITE_DIR with its symlink (if any) followed."""
+    return Path(site).resolve()
+
+
+def contained_file(root: Path, path: str) -> Path | None:
+    """The regular file at `path` inside `root`, or None: never a file a symlink leads out of the site to."""
+    joined = safe_join(str(root), path) if path else str(root)
+    if joined is None:
+        return None
+    target = Path(joined).resolve()
+    # A symlink in the build (`assets/p.css -> /etc/passwd`) resolves outside the root: refused.
+    if target != root and root not in target.parents:
+        return None
+    return target
 
 
 @bp.get("/", defaults={"path": ""})
 @bp.get("/<path:path>")
 def page(path: str):
     """A file of the built site; directory URLs serve their index.html, as MkDocs lays them out."""
-    site = _site_dir()
-    target = safe_join(str(site), path) if path else str(site)
+    root = site_root(current_app.config["SITE_DIR"])
+    target = contained_file(root, path)
     if target is None:
         raise NotFound()
-    if Path(target).is_dir():
+    if target.is_dir():
         if path and not path.endswith("/"):
             query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
             return redirect(f"/{path}/{query}", code=301)
-        path = f"{path}index.html"
+        target = contained_file(root, f"{path}index.html")
+    if target is None or not target.is_file():
+        raise NotFound()
     # Pages and our own scripts change with every build (revalidated by ETag); Material's bundles are hashed.
-    return send_from_directory(site, path, max_age=3600 if path.startswith("assets/") else 0)
+    return send_file(target, max_age=3600 if path.startswith("assets/") else 0)
 
 
 def not_found_page(site: str):
     """The site's 404.html with status 404, or None when the site has none."""
-    page_404 = Path(site) / "404.html"
-    if not page_404.is_file():
+    page_404 = contained_file(site_root(site), "404.html")
+    if page_404 is None or not page_404.is_file():
         return None
-    response = send_from_directory(site, "404.html", max_age=0)
+    response = send_file(page_404, max_age=0)
     response.status_code = 404
     return response

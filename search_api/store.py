@@ -8,13 +8,22 @@
 The indexer writes a new build directory, then replaces CURRENT atomically
 (``os.replace``). Servers read CURRENT to notice a new build: Whoosh's own
 ``up_to_date()`` cannot, since every fresh build is generation 1.
+
+One build at a time: a build holds LOCK_FILE (``flock``) from before it reads the
+pages until it has published, so a second build waits and then reads the newer
+pages; the kernel releases the lock when its holder dies, however it dies. Whoever
+holds the lock may delete every ``.tmp-build-*`` directory: they are leftovers of
+killed builds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +32,7 @@ VERSION_FILE = "CURRENT"
 META_FILE = "meta.json"
 BUILD_NAME = re.compile(r"^build-\d{8}T\d{12}Z-\d+$")
 KEEP_BUILDS = 3  # the current one and two before it
+LOCK_FILE = ".lock"
 
 
 class IndexUnavailable(Exception):
@@ -82,16 +92,47 @@ def publish(index_root: Path, build_dir: Path) -> None:
     os.replace(tmp, index_root / VERSION_FILE)
 
 
-def prune(index_root: Path, keep: int = KEEP_BUILDS) -> list[Path]:
-    """Delete all but the newest `keep` builds (never the current one), and the half-written
-    directories of builds that were killed over an hour ago; return what was deleted."""
-    import shutil
-    import time
+@contextlib.contextmanager
+def build_lock(index_root: Path, on_wait=None):
+    """Hold the index's build lock for the block; if another build holds it, call
+    on_wait(holder_pid) once and wait for it."""
+    index_root.mkdir(parents=True, exist_ok=True)
+    with open(index_root / LOCK_FILE, "a+", encoding="ascii") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                lock.seek(0)
+                on_wait(lock.read().strip() or "?")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
+
+def clean_leftovers(index_root: Path) -> list[Path]:
+    """Delete the half-written directories of killed builds; call only while holding build_lock."""
+    doomed = [p for p in index_root.glob(".tmp-build-*") if p.is_dir()]
+    doomed += [p for p in index_root.glob(f".{VERSION_FILE}.*.tmp") if p.is_file()]
+    for path in doomed:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return doomed
+
+
+def prune(index_root: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Delete all but the newest `keep` builds (never the current one); return what was deleted."""
     current = current_version(index_root)
     builds = sorted(p for p in index_root.iterdir() if p.is_dir() and BUILD_NAME.match(p.name))
     doomed = [p for p in builds[:-keep] if p.name != current] if keep else []
-    doomed += [p for p in index_root.glob(".tmp-build-*") if p.is_dir() and time.time() - p.stat().st_mtime > 3600]
     for path in doomed:
         shutil.rmtree(path, ignore_errors=True)
     return doomed
