@@ -54,6 +54,21 @@ def is_acronym(name: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters) and " " not in name.strip()
 
 
+_PLURAL_END = re.compile(r"[^\W\daiosuAIOSU_]s$")
+
+
+def singular(name: str) -> str | None:
+    """A name written in the plural, in the singular: "Attention weights" -> "Attention weight".
+
+    Plurals of every name already match, so a title in the plural needs its singular to match too.
+    Only a last word ending in a consonant (or "e") and "s": "bias", "loss" and "axis" stay as they are.
+    """
+    name = name.strip()
+    if is_acronym(name) or not _PLURAL_END.search(name) or len(name.split()[-1]) < 4:
+        return None
+    return name[:-2] if re.search(r"(?:s|x|z|ch|sh)es$", name, re.I) else name[:-1]
+
+
 def concept_from_text(text: str, path: str | Path) -> Concept:
     """Parse and validate one concept page; `path` is docs-relative or absolute."""
     path = Path(path)
@@ -163,9 +178,11 @@ class ConceptMatcher:
 
     Matching is case-insensitive (acronyms excepted, see `is_acronym`), on word
     boundaries, accepts plurals ("CNNs", "biases") and hyphen/space variants
-    ("KL-divergence" for "KL divergence"), and prefers the longest name at a
-    position ("KL divergence" before "divergence"). When two concepts claim a
-    name, the first concept (by slug) keeps it; `duplicate_names` reports it.
+    ("KL-divergence" for "KL divergence"), a name in the plural also in the singular
+    ("attention weight" for "Attention weights"), and the longest name at a position
+    wins ("KL divergence" before "divergence", "attention weight" before
+    "attention"). When two concepts claim a name, the first concept (by slug) keeps
+    it; `duplicate_names` reports it.
     """
 
     def __init__(self, concepts: list[Concept]):
@@ -176,6 +193,12 @@ class ConceptMatcher:
             for name in concept.names:
                 self._slug_by_key.setdefault(name_key(name), concept.slug)
                 (acronyms if is_acronym(name) else words).add(name.strip())
+        for concept in self.concepts.values():  # after every written name, which always comes first
+            for name in concept.names:
+                one = singular(name)
+                if one and name_key(one) not in self._slug_by_key:
+                    self._slug_by_key[name_key(one)] = concept.slug
+                    (acronyms if is_acronym(one) else words).add(one)
         branches = []
         if words:
             branches.append("(?i:" + _trie_pattern(sorted(words), fold=True) + ")")

@@ -201,7 +201,7 @@ def link_markdown(
         cursor = start
         for m_start, m_end, slug in matcher.finditer(markdown, start, end):
             note(slug, m_start)
-            if not autolink or slug == self_slug or slug in linked:
+            if not autolink or slug == self_slug or slug in linked or splits(emphasis, m_start, m_end):
                 continue
             linked.add(slug)
             out.append(markdown[cursor:m_start])
@@ -209,7 +209,9 @@ def link_markdown(
             cursor = m_end
         out.append(markdown[cursor:end])
 
-    for token in _tokens(markdown):
+    tokens = list(_tokens(markdown))
+    emphasis = emphasis_spans(markdown, tokens) if autolink else []
+    for token in tokens:
         prose(pos, token.start)
         pos = token.end
         text = markdown[token.start: token.end]
@@ -248,6 +250,56 @@ def page_mentions(markdown: str, matcher: ConceptMatcher) -> list[str]:
     """Concepts a page's Markdown names outside code, math and links, in first-mention order."""
     found = link_markdown(markdown, "page.md", matcher, autolink=False).mentions
     return list(dict.fromkeys(m.slug for m in found))
+
+
+# ---- emphasis ------------------------------------------------------------
+
+# Bold and italic spans, as CommonMark mostly reads them: the delimiter touches text on its inner
+# side, "_" never inside a word, and no span crosses a blank line.
+_LINE = r"(?:[^\n]|\n(?![ \t]*\n))"
+_EMPHASIS = re.compile(
+    rf"\*\*(?=\S)(?P<strong>{_LINE}+?)(?<=\S)\*\*"
+    rf"|(?<!\w)__(?=\S)(?P<ustrong>{_LINE}+?)(?<=\S)__(?!\w)"
+    rf"|(?<!\*)\*(?=[^\s*])(?P<em>{_LINE}+?)(?<=[^\s*])\*(?!\*)"
+    rf"|(?<!\w)_(?=[^\s_])(?P<uem>{_LINE}+?)(?<=[^\s_])_(?!\w)"
+)
+_HIDDEN = "\ue003"  # stands for a protected piece: text, but never a delimiter
+# What may surround the emphasised term inside its delimiters and still count as "the whole term".
+_TRIM = " \t\n*_.,;:!?"
+
+
+def emphasis_spans(markdown: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each bold or italic span, trimmed of punctuation.
+
+    Code, math, links and HTML are hidden first (offsets kept), so a `*` in a formula is no delimiter.
+    """
+    if "*" not in markdown and "_" not in markdown:
+        return []
+    pieces, pos = [], 0
+    for token in tokens:
+        pieces.append(markdown[pos:token.start])
+        pieces.append(re.sub(r"[^\n]", _HIDDEN, markdown[token.start:token.end]))
+        pos = token.end
+    pieces.append(markdown[pos:])
+    blank = "".join(pieces)
+    spans = []
+    for found in _EMPHASIS.finditer(blank):
+        start, end = found.span(found.lastgroup)
+        while start < end and blank[start] in _TRIM:
+            start += 1
+        while end > start and blank[end - 1] in _TRIM:
+            end -= 1
+        # A strong span may hold an italic one ("**a *b* c**"): look inside it too.
+        inner = _EMPHASIS.finditer(blank, found.start() + 2, found.end() - 2) if found.lastgroup in ("strong", "ustrong") else ()
+        spans.append((start, end))
+        spans.extend((m.start(m.lastgroup), m.end(m.lastgroup)) for m in inner)
+    return sorted(spans)
+
+
+def splits(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether a link on markdown[start:end] would cut an emphasised term: it must cover the whole of
+    every span it touches ("**attention weight**" links whole or not at all)."""
+    return any(s < end and start < e and not (start <= s and e <= end) for s, e in spans)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,28 @@ def test_q3_links_translation_invariance(seed_site):
                      r"translation-invariant</a>", body)
 
 
+def test_linear_attention_lists_q7_part_b(seed_site):
+    # Q7(b) never says "linear attention": it names the idea by its key product, K^T V.
+    body = article(seed_site, "concepts/linear-attention")
+    discussed = body.split('id="kb-discussed"')[1].split('id="kb-related-concepts"')[0]
+    assert 'href="../../questions/deep-learning-exam-answers/q7/#part-b"' in discussed
+
+
+def test_links_never_split_a_bold_or_italic_term(seed_site):
+    pages = [f"{SEED}/{p.stem}" for p in sorted((REPO / "docs" / SEED).glob("q*.md"))]
+    pages += [f"concepts/{p.stem}" for p in sorted((REPO / "docs" / "concepts").glob("*.md")) if p.stem != "index"]
+    whole = re.compile(r'<a href="[^"]*" title="[^"]*">[^<]*</a>[.,;:!?]?')
+    checked = 0
+    for page in pages:
+        for tag, inner in re.findall(r"<(strong|em)>(.*?)</\1>", article(seed_site, page), re.S):
+            if "<a " in inner and "<strong>" not in inner and "<em>" not in inner:
+                checked += 1
+                assert whole.fullmatch(inner.strip()), f"{page}: <{tag}>{inner}</{tag}>"
+    assert checked >= 5  # the seed has bold terms that are linked whole
+    q8 = article(seed_site, f"{SEED}/q8")
+    assert "<strong>attention weight</strong>" in q8  # its concept is linked earlier in the part, by "attention map"
+
+
 def test_kl_divergence_page_lists_q9_and_q10_with_deep_links(seed_site):
     body = article(seed_site, "concepts/kl-divergence")
     discussed = body.split('id="kb-discussed"')[1].split('id="kb-related-concepts"')[0]
