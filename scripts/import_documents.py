@@ -7,9 +7,23 @@ section with the stable anchor #part-<label>. Titles come from the marker, else
 from the companion <source>.meta.yml, else "Question N". Math damaged by PDF
 extraction is repaired by the rules listed in kb/ingest/repair.py and counted below.
 
+Each SOURCE (.md or .txt) is read in its own dialect: the importer finds every
+line that could start a question (Q1: / Q1. / **Q5.** / Question 2 / Problem 3:,
+numbered headings "### 1. What is X?" at one level, numbered bold lines, bold
+lines or headings ending in "?") and keeps the shape whose markers form the most
+consistent sequence; it says which ("dialect: numbered headings (h4), 65
+questions"). Pin it with "dialect: numbered-headings" (or -h4, q-markers,
+numbered-bold, question-headings, question-bold) in the meta file. Section
+headings above the questions become their group. Gaps and repeats in numbering,
+markers seen but not used, empty questions and missing images are warnings with
+file:line; --strict makes them errors. --check prints the outline it would
+write (numbers, titles, parts, groups, source lines).
+
 Pages a contributor edited since the last import are never overwritten (they
 are reported as "kept"); --force overwrites them. Nothing is written unless
-every SOURCE parses; new and updated pages are moved into place together.
+every SOURCE parses; new and updated pages are staged, then committed and moved
+into place together; an import killed while moving is finished by the next run.
+One import runs at a time: a second one waits for the first (--lock-timeout).
 
 Each run also reports candidate concepts that docs/concepts/ does not have yet
 (acronyms defined in the answers, bold terms that recur across questions);
@@ -29,7 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.concepts.concept import load_concepts  # noqa: E402
 from kb.concepts.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
-from kb.ingest.importer import planned_questions, run  # noqa: E402
+from kb.ingest.importer import StrictError, planned_questions, question_title, run  # noqa: E402
+from kb.ingest.lock import LockBusy  # noqa: E402
 from kb.pages import PageError  # noqa: E402
 from kb.ingest.lines import DocumentError  # noqa: E402
 
@@ -46,25 +61,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sources", metavar="SOURCE", nargs="+", type=Path, help="answer sheet(s), UTF-8 text")
     parser.add_argument("--docs", metavar="DIR", type=Path, default=PROJECT_ROOT / "docs", help="docs directory (default: docs/)")
     parser.add_argument("--force", action="store_true", help="overwrite pages even if a contributor edited them")
-    parser.add_argument("--check", action="store_true", help="report what would change; write nothing")
+    parser.add_argument("--check", action="store_true", help="print the outline and what would change; write nothing")
+    parser.add_argument("--strict", action="store_true", help="treat warnings (gaps, unused markers, empty questions, "
+                        "missing images) as errors: report them all and write nothing")
+    parser.add_argument("--lock-timeout", metavar="SECONDS", type=float, default=300.0,
+                        help="how long to wait for another import to finish (default: 300)")
     parser.add_argument("--write-concept-stubs", action="store_true",
                         help="write a stub page in DIR/concepts/ for each candidate concept the run reports "
                              "(never over an existing page)")
     args = parser.parse_args(argv)
 
     try:
-        report = run(args.sources, args.docs, force=args.force, check=args.check)
-    except DocumentError as exc:
+        report = run(args.sources, args.docs, force=args.force, check=args.check, strict=args.strict,
+                     lock_timeout=args.lock_timeout)
+    except (DocumentError, LockBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 1
+    except StrictError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"nothing was written: {len(exc.problems)} warning(s) are errors under --strict", file=sys.stderr)
+        return 1
 
+    for said in report.recovered:
+        print(said)
     verb = "would write" if args.check else "wrote"
     for source in report.sources:
         doc = source.document
         parts = sum(len(q.parts) for q in doc.questions)
         print(f"{source.rel}: collection '{source.collection}', {len(doc.questions)} questions, {parts} parts")
-        for warning in doc.warnings:
+        print(f"  dialect: {doc.dialect.describe()}, {len(doc.questions)} questions"
+              + (" (pinned in the meta file)" if source.meta.dialect else ""))
+        if args.check:
+            for line in outline(source):
+                print(f"  {line}")
+        for warning in source.warnings:
             print(f"  warning: {warning}")
     repairs = report.repairs
     print("repairs: " + (", ".join(f"{name} {n}" for name, n in sorted(repairs.items())) or "none"))
@@ -81,6 +113,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pages: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['kept-edited']} kept")
     report_concepts(report, args.docs, write=args.write_concept_stubs and not args.check)
     return 1 if args.check and report.changes else 0
+
+
+def outline(source) -> list[str]:
+    """The split the importer would write, for a person to review: one line per place, in source order."""
+    doc, places = source.document, []
+    if doc.preamble_span[0] <= doc.preamble_span[1]:
+        places.append((doc.preamble_span, "preamble -> collection page"))
+    places += [(g.span, f"section '{g.title}' -> collection page") for g in doc.groups]
+    for q in doc.questions:
+        parts = "; ".join(f"({s.part.label}) {s.part.title}".rstrip() for s in q.parts)
+        group = f" [section: {q.group}]" if q.group else ""
+        places.append((q.span, f"Q{q.marker.number} {question_title(source, q)!r}{group}" + (f" parts: {parts}" if parts else "")))
+    return [f"lines {first}-{last}: {text}" for (first, last), text in sorted(places)]
 
 
 def report_concepts(report, docs: Path, write: bool) -> None:

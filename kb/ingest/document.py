@@ -6,11 +6,13 @@ the line). Repairs are applied here, in order, and counted in `Document.repairs`
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kb.ingest.dialect import Candidate, Dialect, choose
 from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
-from kb.ingest.markers import PartMarker, QuestionMarker, match_part, match_question, next_label
+from kb.ingest.markers import PartMarker, QuestionMarker, match_heading, match_part, next_label, strip_emphasis
 from kb.ingest.outline import normalize_headings
 from kb.ingest.repair import join_page_breaks, repair_display_block, repair_math
 
@@ -28,18 +30,36 @@ class Section:
 class Question:
     marker: QuestionMarker
     first_line: int
-    last_line: int
+    last_line: int  # last line with text
     intro: Section
     parts: list[Section] = field(default_factory=list)
+    group: str = ""  # title of the section heading above the question, if the document has sections
+    span: tuple[int, int] = (0, 0)  # every source line this question owns, trailing blank lines included
+
+
+@dataclass
+class Group:
+    """A section heading above questions, and the text between it and its first question."""
+
+    title: str
+    line: int
+    intro: list[Line]
+    span: tuple[int, int]
 
 
 @dataclass
 class Document:
     source: str
-    preamble: list[Line]  # text before the first question, kept for the collection page
+    preamble: list[Line]  # text before the first question or section, kept for the collection page
     questions: list[Question]
     repairs: Counter
     warnings: list[str]
+    dialect: Dialect | None = None
+    groups: list[Group] = field(default_factory=list)
+    title: str = ""  # the preamble's own H1, if it opens with one
+    preamble_span: tuple[int, int] = (1, 0)  # empty when the document starts with a question
+    line_count: int = 0
+    lines: list[Line] = field(default_factory=list)  # every source line, classified and repaired
 
 
 def decode(data: bytes, source: str) -> str:
@@ -89,7 +109,8 @@ def _split_parts(body: list[Line], intro_line: int, warnings: list[str], source:
             if previous is None:
                 roman = marker.label == "i"
             if marker.label == next_label(previous, roman):
-                current = Section(marker, line.number, [])
+                # "(a) With temperature $T$, the softmax ...": the answer on the marker line is body.
+                current = Section(marker, line.number, [Line(line.number, marker.body, TEXT)] if marker.body else [])
                 parts.append(current)
                 previous = marker.label
                 continue
@@ -100,31 +121,61 @@ def _split_parts(body: list[Line], intro_line: int, warnings: list[str], source:
     return intro, parts
 
 
-def parse_document(text: str, source: str) -> Document:
-    """Split a decoded answer sheet into repaired questions and parts."""
+def _group_headings(lines: list[Line], markers: list[Candidate]) -> list[int]:
+    """Indexes of the section headings that group questions, or none when the structure is not clear.
+
+    Sections sit above the questions' own level, at the shallowest level seen after the first
+    question; each must lead straight to a question, no two in one answer, no title twice.
+    Anything less tidy is an answer's own structure, and stays in the answer.
+    """
+    qlevel = min(c.level or 7 for c in markers)
+    starts = [c.index for c in markers]
+    taken = set(starts)
+    heads = [(i, match_heading(line.text)) for i, line in enumerate(lines) if line.kind == HEADING and i not in taken]
+    heads = [(i, h[0], strip_emphasis(h[1])) for i, h in heads if h[0] < qlevel]
+    later = [level for i, level, _ in heads if i > starts[0]]
+    if not later:
+        return []
+    shallowest = min(later)
+    chosen, titles, stretches = [], set(), set()
+    for i, level, title in heads:
+        if level != shallowest:
+            continue
+        k = bisect.bisect(starts, i)
+        if k == len(starts):
+            continue  # after the last question: part of its answer
+        between = range(i + 1, starts[k])
+        if any(lines[j].kind == HEADING for j in between) or k in stretches or title in titles:
+            return []
+        chosen.append(i)
+        stretches.add(k)
+        titles.add(title)
+    return chosen
+
+
+def _span(lines: list[Line], start: int, end: int) -> tuple[int, int]:
+    return (lines[start].number, lines[end - 1].number) if end > start else (0, -1)
+
+
+def parse_document(text: str, source: str, dialect: str = "") -> Document:
+    """Split a decoded answer sheet into repaired questions and parts; `dialect` pins the marker shape."""
     repairs: Counter = Counter()
-    warnings: list[str] = []
     lines = _repair(classify(text, source), repairs)
+    choice = choose(lines, source, dialect)
+    warnings = list(choice.warnings)
+    heads = _group_headings(lines, choice.markers)
+    bounds = sorted([(c.index, c) for c in choice.markers] + [(i, None) for i in heads], key=lambda b: b[0])
 
-    starts: list[tuple[int, QuestionMarker]] = []
-    seen: dict[int, int] = {}
-    for index, line in enumerate(lines):
-        if line.kind not in (TEXT, HEADING):
-            continue
-        marker = match_question(line.text)
-        if not marker:
-            continue
-        if marker.number in seen:
-            raise DocumentError(source, line.number, f"question {marker.number} appears again (first at line {seen[marker.number]})")
-        seen[marker.number] = line.number
-        starts.append((index, marker))
-    if not starts:
-        raise DocumentError(source, 1, "has no question markers (expected lines such as 'Q1:', '## Question 2' or 'Problem 3:')")
-
-    questions = []
-    for k, (index, marker) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+    questions, groups, group = [], [], ""
+    for k, (index, candidate) in enumerate(bounds):
+        end = bounds[k + 1][0] if k + 1 < len(bounds) else len(lines)
         body = lines[index + 1:end]
+        if candidate is None:
+            group = strip_emphasis(match_heading(lines[index].text)[1])
+            intro = _trim_blank(normalize_headings(body, 3))
+            groups.append(Group(group, lines[index].number, intro, _span(lines, index, end)))
+            continue
+        marker = candidate.marker
         if marker.body:  # "Q2: The answer starts here." keeps its words as the first line
             body = [Line(lines[index].number, marker.body, TEXT), Line(lines[index].number, "", BLANK)] + body
         intro, parts = _split_parts(body, lines[index].number, warnings, source)
@@ -135,5 +186,13 @@ def parse_document(text: str, source: str) -> Document:
         if not content:
             warnings.append(f"{source}:{lines[index].number}: question {marker.number} has no text")
         last = content[-1].number if content else lines[index].number
-        questions.append(Question(marker, lines[index].number, last, intro, parts))
-    return Document(source, _trim_blank(lines[: starts[0][0]]), questions, repairs, warnings)
+        questions.append(Question(marker, lines[index].number, last, intro, parts, group, _span(lines, index, end)))
+
+    preamble = _trim_blank(lines[: bounds[0][0]])
+    title = ""
+    if preamble and preamble[0].kind == HEADING and match_heading(preamble[0].text)[0] == 1:
+        title = strip_emphasis(match_heading(preamble[0].text)[1])
+        preamble = _trim_blank(preamble[1:])
+    preamble = normalize_headings(preamble, 2)
+    return Document(source, preamble, questions, repairs, warnings, choice.dialect, groups, title,
+                    _span(lines, 0, bounds[0][0]), len(lines), lines)

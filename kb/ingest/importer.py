@@ -1,15 +1,17 @@
 """The import run: sources -> parsed documents -> planned pages -> files in docs/.
 
 Reads top to bottom: `load_source` (I/O in), `plan_pages` (pure), `decide` (reads
-docs/ to protect contributors' edits), `apply` (I/O out, atomic per run).
-Nothing is written unless every document of the run parsed cleanly.
+docs/ to protect contributors' edits), `apply` (I/O out). The whole run holds the
+import lock (`kb.ingest.lock`); nothing is written unless every document of the
+run parsed cleanly, and the files are moved in as one committed unit
+(`kb.ingest.staging`).
 """
 
 from __future__ import annotations
 
+import html
 import os
-import shutil
-import tempfile
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,18 +19,21 @@ from pathlib import Path
 import yaml
 
 from kb import slugs
+from kb.ingest import roundtrip, staging
 from kb.ingest.document import Document, Question, Section, decode, parse_document
+from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError, Line
+from kb.ingest.lock import run_lock
+from kb.ingest.meta import Note, SourceMeta, check_notes, load_meta, meta_path  # noqa: F401 (meta_path: API)
 from kb.pages import PageError, Part, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
 
 
-@dataclass(frozen=True)
-class SourceMeta:
-    """The companion `<source>.meta.yml`: titles and tags contributors can edit."""
+class StrictError(ValueError):
+    """Warnings that --strict turns into errors; one "file:line: message" per item."""
 
-    title: str = ""
-    description: str = ""
-    questions: dict[int, dict] = field(default_factory=dict)
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @dataclass
@@ -38,12 +43,18 @@ class Source:
     collection: str
     document: Document
     meta: SourceMeta
+    warnings: list[str] = field(default_factory=list)  # the document's, then the run's (images, round trip)
 
 
 @dataclass(frozen=True)
 class PlannedFile:
     path: str  # docs-relative
     text: str
+    data: bytes | None = None  # a copied image; pages have text only
+
+    @property
+    def content(self) -> bytes:
+        return self.data if self.data is not None else self.text.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -52,38 +63,20 @@ class Decision:
     status: str  # new | updated | unchanged | kept-edited | kept-unreadable
 
 
-def meta_path(source: Path) -> Path:
-    return source.with_name(source.name.split(".")[0] + ".meta.yml")
-
-
-def load_meta(source: Path) -> SourceMeta:
-    path = meta_path(source)
-    if not path.exists():
-        return SourceMeta()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DocumentError(str(path), getattr(getattr(exc, "problem_mark", None), "line", 0) + 1, f"is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise DocumentError(str(path), 1, "must be a mapping with 'title' and 'questions'")
-    questions = {}
-    for number, entry in (raw.get("questions") or {}).items():
-        if isinstance(entry, str):
-            entry = {"title": entry}
-        if not isinstance(number, int) or not isinstance(entry, dict):
-            raise DocumentError(str(path), 1, f"questions: entry {number!r} must be 'N: {{title: ..., tags: [...]}}'")
-        questions[number] = entry
-    return SourceMeta(str(raw.get("title", "")), str(raw.get("description", "")), questions)
-
-
 def load_source(path: Path, project_root: Path) -> Source:
-    """Read, decode and parse one source document (raises DocumentError)."""
+    """Read, decode and parse one source document with its meta file (raises DocumentError)."""
     name = str(path)
     if not path.is_file():
         raise DocumentError(name, 1, "does not exist or is not a file")
-    document = parse_document(decode(path.read_bytes(), name), name)
+    try:
+        collection = slugs.collection_slug(path.name)
+    except ValueError:
+        raise DocumentError(name, 1, "its name has no letter or digit to name a collection after; rename the file") from None
+    meta = load_meta(path)
+    document = parse_document(decode(path.read_bytes(), name), name, meta.dialect)
+    check_notes(meta, {q.marker.number: [s.part.label for s in q.parts] for q in document.questions})
     rel = Path(os.path.relpath(path.resolve(), project_root.resolve())).as_posix()
-    return Source(path, rel, slugs.collection_slug(path.name), document, load_meta(path))
+    return Source(path, rel, collection, document, meta, list(document.warnings))
 
 
 def _lines_text(lines: list[Line]) -> str:
@@ -114,18 +107,33 @@ def part_heading(section: Section) -> str:
     return f"## ({part.label}) {title} {{#{slugs.part_anchor(part.label)}}}"
 
 
+def note_block(note: Note) -> str:
+    """An editor's note as a Material admonition; its text is untrusted, so no HTML gets through."""
+    text = html.escape(note.text.strip(), quote=False)
+    lines = [f"    {line}" if line.strip() else "" for line in text.split("\n")]
+    return '!!! note "Editor\'s note"\n\n' + "\n".join(lines)
+
+
+def _notes(source: Source, number: int, part: str) -> list[str]:
+    notes = source.meta.questions.get(number, {}).get("notes", [])
+    return [note_block(n) for n in notes if n.part == part]
+
+
 def question_page(source: Source, question: Question) -> QuestionPage:
     number = question.marker.number
     title = question_title(source, question)
-    blocks = [f"# Q{number}. {title}", _lines_text(question.intro.lines)]
+    points = f"_({question.marker.points} points)_" if question.marker.points else ""
+    blocks = [f"# Q{number}. {title}", points, _lines_text(question.intro.lines), *_notes(source, number, "")]
     for section in question.parts:
-        blocks += [part_heading(section), _lines_text(section.lines)]
+        blocks += [part_heading(section), _lines_text(section.lines), *_notes(source, number, section.part.label)]
     body = "\n\n".join(b for b in blocks if b) + "\n"
     parts = tuple(
         Part(s.part.label, s.part.title or f"Part ({s.part.label})", slugs.part_anchor(s.part.label))
         for s in question.parts
     )
-    tags = source.meta.questions.get(number, {}).get("tags") or []
+    tags = [str(t) for t in source.meta.questions.get(number, {}).get("tags") or []]
+    if question.group and question.group not in tags:
+        tags.append(question.group)  # a section heading is a tag the reader can follow
     return QuestionPage(
         id=slugs.question_id(source.collection, number),
         collection=source.collection,
@@ -135,26 +143,79 @@ def question_page(source: Source, question: Question) -> QuestionPage:
         source_file=source.rel,
         source_lines=(question.first_line, question.last_line),
         body=body,
-        tags=tuple(str(t) for t in tags),
+        tags=tuple(tags),
     )
 
 
+def render_page(page: QuestionPage, group: str) -> str:
+    """The page's file text, with the question's section in front matter when it has one."""
+    text = render_question(page)
+    if not group:
+        return text
+    line = yaml.safe_dump({"group": group}, allow_unicode=True, width=1000)
+    return text.replace("\nparts:", f"\n{line}parts:", 1)
+
+
+def _link_text(text: str) -> str:
+    """Title text that cannot break out of a Markdown link or become HTML."""
+    return html.escape(text, quote=False).replace("[", r"\[").replace("]", r"\]")
+
+
 def collection_page(source: Source) -> str:
-    """The collection's index page; the hooks add the list of questions at build time."""
-    title = source.meta.title or source.collection.replace("-", " ").capitalize()
-    blocks = [f"# {title}", source.meta.description.strip(), _lines_text(source.document.preamble)]
+    """The collection's index page; the hooks add the list of questions at build time.
+
+    Sections (groups) are written here with their intro text and their questions, so the
+    reader sees the document's own structure.
+    """
+    doc = source.document
+    title = source.meta.title or doc.title or source.collection.replace("-", " ").capitalize()
+    own_title = f"## {doc.title}" if doc.title and source.meta.title else ""  # the source's H1 is kept, one level down
+    blocks = [f"# {title}", source.meta.description.strip(), own_title, _lines_text(doc.preamble)]
+    for group in doc.groups:
+        listed = [q for q in doc.questions if q.group == group.title]
+        links = "\n".join(f"- [Q{q.marker.number}. {_link_text(question_title(source, q))}]"
+                          f"({slugs.question_slug(q.marker.number)}.md)" for q in listed)
+        blocks += [f"## {group.title}", _lines_text(group.intro), links]
     body = "\n\n".join(b for b in blocks if b) + "\n"
     meta = {"collection": source.collection, "title": title, "source": source.rel, "hash": body_hash(body)}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n" + body
 
 
-def plan_pages(source: Source) -> list[PlannedFile]:
-    """Every file one document produces, as text (pure)."""
-    files = [PlannedFile(slugs.collection_index_path(source.collection), collection_page(source))]
+def _with_images(source: Source, path: str, text: str, images: dict[str, PlannedFile], warnings: list[str]) -> str:
+    """Plan the copies of a page's relative images; report and defuse the ones that cannot be copied."""
+    folder = source.path.parent
+    fixed, found, problems = collect_images(text, folder)
+    for image in found:
+        target = f"{slugs.QUESTIONS_DIR}/{source.collection}/{image_path(image.url)}"
+        images.setdefault(target, PlannedFile(target, "", image.file.read_bytes()))
+    for url, why in problems:
+        line = next((ln.number for ln in source.document.lines if url in ln.text), 1)
+        warnings.append(f"{source.document.source}:{line}: image {url} {why}; shown as text on {path}")
+    return fixed
+
+
+def plan(source: Source) -> tuple[list[PlannedFile], list[str]]:
+    """Every file one document produces, and the run's warnings about it (images, round trip)."""
+    images: dict[str, PlannedFile] = {}
+    warnings: list[str] = []
+    index_path = slugs.collection_index_path(source.collection)
+    files = [PlannedFile(index_path, _with_images(source, index_path, collection_page(source), images, warnings))]
+    bodies = {"collection": split_front_matter(files[0].text)[1]}
     for question in source.document.questions:
         page = question_page(source, question)
-        files.append(PlannedFile(slugs.question_path(source.collection, question.marker.number), render_question(page)))
-    return files
+        path = slugs.question_path(source.collection, question.marker.number)
+        fixed = _with_images(source, path, page.body, images, warnings)
+        if fixed != page.body:
+            page = QuestionPage(**{**page.__dict__, "body": fixed})
+        bodies[f"q{question.marker.number}"] = page.body
+        files.append(PlannedFile(path, render_page(page, question.group)))
+    warnings += [f"round trip: {p}" for p in roundtrip.check(source.document, bodies)]
+    return files + sorted(images.values(), key=lambda f: f.path), warnings
+
+
+def plan_pages(source: Source) -> list[PlannedFile]:
+    """Every file one document produces (pages as text, images as bytes)."""
+    return plan(source)[0]
 
 
 def decide(files: list[PlannedFile], docs: Path, force: bool) -> list[Decision]:
@@ -165,15 +226,15 @@ def decide(files: list[PlannedFile], docs: Path, force: bool) -> list[Decision]:
         if not target.exists():
             decisions.append(Decision(file, "new"))
             continue
-        current = target.read_text(encoding="utf-8", errors="replace")
-        if current == file.text:
+        current = target.read_bytes()
+        if current == file.content:
             decisions.append(Decision(file, "unchanged"))
             continue
-        if force:
-            decisions.append(Decision(file, "updated"))
+        if force or file.data is not None:
+            decisions.append(Decision(file, "updated"))  # images follow their source
             continue
         try:
-            meta, body = split_front_matter(current, target)
+            meta, body = split_front_matter(current.decode("utf-8", errors="replace"), target)
         except PageError:
             decisions.append(Decision(file, "kept-unreadable"))
             continue
@@ -183,23 +244,8 @@ def decide(files: list[PlannedFile], docs: Path, force: bool) -> list[Decision]:
 
 
 def apply(decisions: list[Decision], docs: Path) -> None:
-    """Write every new or updated page to a temporary directory, then move them all into place."""
-    writes = [d.file for d in decisions if d.status in ("new", "updated")]
-    if not writes:
-        return
-    docs.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=docs.parent))
-    try:
-        for file in writes:
-            path = staging / file.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(file.text, encoding="utf-8")
-        for file in writes:
-            target = docs / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / file.path, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Write every new or updated file into docs/ as one committed unit (see `kb.ingest.staging`)."""
+    staging.stage_and_move([(d.file.path, d.file.content) for d in decisions if d.status in ("new", "updated")], docs)
 
 
 def stale_pages(source: Source, files: list[PlannedFile], docs: Path) -> list[str]:
@@ -218,6 +264,7 @@ class RunReport:
     sources: list[Source]
     decisions: list[Decision]
     stale: list[str]
+    recovered: list[str] = field(default_factory=list)  # what the run finished or cleaned up from a killed one
 
     @property
     def repairs(self) -> Counter:
@@ -233,22 +280,29 @@ def planned_questions(report: RunReport) -> list[QuestionPage]:
     return [question_from_text(d.file.text, d.file.path) for d in report.decisions if slugs.is_question_path(d.file.path)]
 
 
-def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False) -> RunReport:
-    """Import every source; raises DocumentError before writing anything if any source is bad.
+def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False, strict: bool = False,
+        lock_timeout: float = 300.0, say=lambda message: print(message, file=sys.stderr)) -> RunReport:
+    """Import every source under the import lock; raises DocumentError (or StrictError) before writing anything.
 
     Source paths in front matter are relative to the docs directory's parent, the project.
     """
-    sources = [load_source(p, docs.resolve().parent) for p in paths]
-    seen: dict[str, Path] = {}
-    for s in sources:
-        if s.collection in seen:
-            raise DocumentError(str(s.path), 1, f"collection '{s.collection}' is also produced by {seen[s.collection]}; rename one source")
-        seen[s.collection] = s.path
-    decisions, stale = [], []
-    for s in sources:
-        files = plan_pages(s)
-        decisions += decide(files, docs, force)
-        stale += stale_pages(s, files, docs)
-    if not check:
-        apply(decisions, docs)
-    return RunReport(sources, decisions, stale)
+    root = docs.resolve().parent
+    with run_lock(root, lock_timeout, say):
+        recovered = [] if check else staging.recover(root)  # --check writes nothing, not even a recovery
+        sources = [load_source(p, root) for p in paths]
+        seen: dict[str, Path] = {}
+        for s in sources:
+            if s.collection in seen:
+                raise DocumentError(str(s.path), 1, f"collection '{s.collection}' is also produced by {seen[s.collection]}; rename one source")
+            seen[s.collection] = s.path
+        decisions, stale = [], []
+        for s in sources:
+            files, warnings = plan(s)
+            s.warnings += warnings
+            decisions += decide(files, docs, force)
+            stale += stale_pages(s, files, docs)
+        if strict and any(s.warnings for s in sources):
+            raise StrictError([w for s in sources for w in s.warnings])
+        if not check:
+            apply(decisions, docs)
+    return RunReport(sources, decisions, stale, recovered)
