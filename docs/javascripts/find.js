@@ -30,6 +30,12 @@
   var DEBOUNCE_MS = 120;
   var PAGE_SIZE = 10;
   var SETTLE_MS = 1000; // a query on screen this long gets its own history entry
+  // An API that accepts the connection and never answers must not leave the page blank:
+  // after TIMEOUT_MS the request is aborted and the page offers the built-in search, as
+  // for an API that is not there. An answer slower than SEARCHING_MS shows "Searching…"
+  // (not sooner, so that fast answers do not make the status line flicker).
+  var TIMEOUT_MS = 8000;
+  var SEARCHING_MS = 300;
   var TYPES = ["question", "part", "concept"];
   var PARAM = "query";
   var current = null;
@@ -113,6 +119,7 @@
     var state = readState(maxLength);
     var seq = 0; // number of the latest request: only its answer is shown
     var timer = null;
+    var searching = null; // timer that shows "Searching…" while an answer is awaited
     var lastCommit = { state: state, at: Date.now() };
     var offline = false;
     var shown = null; // {state, total, suggestion, results, page}
@@ -193,8 +200,13 @@
       }
       var mine = ++seq;
       root.setAttribute("aria-busy", "true");
+      clearTimeout(searching);
+      searching = setTimeout(function () {
+        if (mounted && mine === seq) setStatus("Searching…");
+      }, SEARCHING_MS);
       ask(next, page).then(function (answer) {
         if (!mounted || mine !== seq) return; // a newer query was asked meanwhile
+        clearTimeout(searching);
         root.removeAttribute("aria-busy");
         if (answer.kind === "results") show(next, page, answer.data);
         else if (answer.kind === "error") showError(answer.message);
@@ -210,6 +222,14 @@
       if (s.type) params.set("type", s.type);
       if (s.concept) params.set("concept", s.concept);
       var init = { headers: { Accept: "application/json" }, credentials: "same-origin", redirect: "manual" };
+      var controller = new AbortController();
+      var timedOut = false;
+      var deadline = setTimeout(function () {
+        timedOut = true;
+        controller.abort(); // also stops reading a body that trickles in
+      }, TIMEOUT_MS);
+      init.signal = controller.signal;
+      var late = { kind: "offline", message: "the search service did not answer within " + TIMEOUT_MS / 1000 + " seconds." };
       return fetch(api + "?" + params.toString(), init)
         .then(function (response) {
           // A redirect (static host: /search -> /search/) or HTML: no API here.
@@ -223,7 +243,11 @@
             return { kind: "offline" };
           });
         })
-        .catch(function () { return { kind: "offline" }; });
+        .catch(function () { return timedOut ? late : { kind: "offline" }; })
+        .then(function (answer) {
+          clearTimeout(deadline);
+          return answer;
+        });
     }
 
     // ---- what the page shows
@@ -471,6 +495,7 @@
         mounted = false;
         seq++;
         clearTimeout(timer);
+        clearTimeout(searching);
         window.removeEventListener("popstate", onPop);
       }
     };

@@ -13,6 +13,7 @@ then checked as a whole by kb.site.markup_check.
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from markdown.extensions import Extension
@@ -64,9 +65,16 @@ def escape_meta(meta: dict) -> dict:
     return out
 
 
+# nh3's output is canonical (`<a` then its attributes, quoted), and links do not nest.
+_LINK_WITHOUT_HREF = re.compile(r"<a((?:\s(?!href=)[a-z-]+=\"[^\"]*\")*)>(.*?)</a>", re.S)
+
+
 def clean_imported_html(content: str) -> str:
-    """An imported page's HTML with only the tags, attributes and URL schemes Markdown output needs."""
-    return nh3.clean(
+    """An imported page's HTML with only the tags, attributes and URL schemes Markdown output needs.
+
+    A link whose URL was dropped becomes a <span>: its words stay, and it is no link to click.
+    """
+    cleaned = nh3.clean(
         content,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -74,6 +82,7 @@ def clean_imported_html(content: str) -> str:
         link_rel=None,  # keep links as Markdown wrote them
         strip_comments=True,
     )
+    return _LINK_WITHOUT_HREF.sub(r"<span\1>\2</span>", cleaned)
 
 
 class RawHtmlAsText(Extension):

@@ -365,6 +365,30 @@ def test_unreachable_api_offers_the_builtin_search_without_console_errors(repo_s
     assert problems and all(aborted_hop.fullmatch(p) for p in problems), problems
 
 
+def test_an_api_that_never_answers_shows_searching_then_the_fallback(app_server, open_page):
+    """The API accepts the request and never answers (a route that is never fulfilled)."""
+    page, watcher = open_page(app_server.url + "find/")
+    hung = []
+    page.route(re.compile(r"/search\?"), lambda route: hung.append(route))  # never fulfilled
+    page.fill("#find-q", "attention")
+    status = page.locator("#find-status")
+    page.wait_for_function("() => document.querySelector('#find-status').textContent === 'Searching…'", timeout=3000)
+    assert status.is_visible() and page.locator("[data-find-fallback]").is_hidden()
+    started = page.evaluate("performance.now()")
+    fallback = page.locator("[data-find-fallback]")
+    fallback.wait_for(state="visible", timeout=15000)
+    waited = page.evaluate("performance.now()") - started
+    assert 5000 < waited < 10000, waited
+    assert "did not answer" in status.inner_text()
+    assert page.get_attribute("[data-find]", "aria-busy") is None
+    assert page.locator("#find-results").inner_text() == ""
+    assert len(hung) == 1
+    page.click("[data-find-builtin]")  # the same way out as without an API
+    assert page.is_checked("[data-md-toggle=search]")
+    problems = watcher.take()  # the aborted request, and nothing else
+    assert all(re.fullmatch(r"request failed: \S+/search\?\S+ \(net::ERR_ABORTED\)", p) for p in problems), problems
+
+
 def test_an_index_that_is_not_built_is_reported_with_the_fallback(app_server, open_page):
     page, _ = open_page(app_server.url + "find/")
     error = {"error": {"status": 503, "code": "index_unavailable", "message": "No search index yet."}}
