@@ -163,8 +163,9 @@ def choose(lines: list[Line], source: str, pin: str = "") -> Choice:
                             f"{dialect.describe()}; taken as question {c.marker.number}")
         elif c.shape == "q-markers" or (c.shape in NUMBERED_SHAPES) == numbered and (not numbered or _fills_gap(c, used)):
             what = f"question {c.marker.number}" if c.marker.number else "a question"
-            warnings.append(f"{source}:{c.line}: looks like {what} ({SHAPES[c.shape]}) but this document's questions are "
-                            f"{dialect.describe()}; kept as text of the question above")
+            seen = Dialect(c.shape, c.level if c.shape in HEADING_SHAPES else None).describe()
+            warnings.append(f"{source}:{c.line}: looks like {what} ({seen}) but this document's questions are "
+                            f"{dialect.describe()}; kept as text")
     warnings += _check_numbers(used, source)
     return Choice(dialect, used, warnings)
 

@@ -194,5 +194,6 @@ def parse_document(text: str, source: str, dialect: str = "") -> Document:
         title = strip_emphasis(match_heading(preamble[0].text)[1])
         preamble = _trim_blank(preamble[1:])
     preamble = normalize_headings(preamble, 2)
+    warnings.sort(key=lambda w: int(w[len(source) + 1:].split(":", 1)[0]))  # in source order
     return Document(source, preamble, questions, repairs, warnings, choice.dialect, groups, title,
                     _span(lines, 0, bounds[0][0]), len(lines), lines)

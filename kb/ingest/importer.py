@@ -111,7 +111,7 @@ def note_block(note: Note) -> str:
     """An editor's note as a Material admonition; its text is untrusted, so no HTML gets through."""
     text = html.escape(note.text.strip(), quote=False)
     lines = [f"    {line}" if line.strip() else "" for line in text.split("\n")]
-    return '!!! note "Editor\'s note"\n\n' + "\n".join(lines)
+    return '!!! note "Editor\'s note"\n' + "\n".join(lines)
 
 
 def _notes(source: Source, number: int, part: str) -> list[str]:

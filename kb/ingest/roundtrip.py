@@ -12,8 +12,7 @@ import re
 from collections import Counter
 
 from kb.ingest.document import Document
-from kb.ingest.lines import BLANK, CODE, MATH, Line
-from kb.ingest.markers import match_part
+from kb.ingest.lines import BLANK
 
 WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -28,17 +27,6 @@ def spans(document: Document) -> list[tuple[str, tuple[int, int]]]:
     places += [("collection", g.span) for g in document.groups]
     places += [(f"q{q.marker.number}", q.span) for q in document.questions]
     return sorted((p for p in places if p[1][0] <= p[1][1]), key=lambda p: p[1])
-
-
-def _expected(line: Line, document: Document, starts: dict[int, str]) -> str:
-    """The words a source line must leave in its page."""
-    if line.number in starts:
-        return starts[line.number]
-    if line.kind not in (BLANK, CODE, MATH):
-        part = match_part(line.text)
-        if part:
-            return f"{part.label} {part.title} {part.body}"  # a stray part marker keeps all its words anyway
-    return line.text
 
 
 def check(document: Document, pages: dict[str, str]) -> list[str]:
@@ -56,13 +44,14 @@ def check(document: Document, pages: dict[str, str]) -> list[str]:
 
     starts = {q.first_line: f"{q.marker.title} {q.marker.body} {q.marker.points}" for q in document.questions}
     starts |= {g.line: g.title for g in document.groups}
+    starts |= {s.marker_line: f"{s.part.label} {s.part.title} {s.part.body}" for q in document.questions for s in q.parts}
     if document.title:
         starts[_title_line(document)] = document.title
     by_number = {line.number: line for line in document.lines}
     for place, (first, last) in spans(document):
         need = Counter()
         for n in range(first, last + 1):
-            need += _words(_expected(by_number[n], document, starts))
+            need += _words(starts.get(n, by_number[n].text))
         missing = need - _words(pages.get(place, ""))
         if missing:
             words = ", ".join(sorted(missing)[:8])

@@ -1,0 +1,182 @@
+"""A corpus of document dialects: each fixture's outline is pinned, and every one passes the round trip."""
+
+from pathlib import Path
+
+import pytest
+
+from kb.ingest.document import decode, parse_document
+from kb.ingest.importer import load_source, plan
+from kb.ingest.lines import DocumentError
+from kb.pages import question_from_text
+from kb.slugs import is_question_path
+
+DIALECTS = Path(__file__).parent / "fixtures" / "dialects"
+ROOT = Path(__file__).resolve().parents[2]
+
+# fixture -> (dialect key, [(number, title, [part labels], group)])
+OUTLINES = {
+    "numbered-headings-h4.md": ("numbered-headings-h4", [
+        (1, "What is overfitting?", [], ""),
+        (2, "What is dropout?", [], ""),
+        (3, "Explain weight decay and how to combat overfitting with it", [], ""),
+        (4, "Why does early stopping regularise?", ["a", "b"], ""),
+    ]),
+    "q-marker-styles.txt": ("q-markers", [
+        (1, "What is a tensor?", [], ""),
+        (2, "How does broadcasting work?", [], ""),
+        (3, "Why normalise inputs?", [], ""),
+        (4, "What does a GPU speed up?", [], ""),
+        (5, "Is Z equivalent to W?", ["a", "b"], ""),
+        (6, "What is a loss function?", [], ""),
+    ]),
+    "bold-questions-in-topics.md": ("question-bold", [
+        (1, "What is SGD? Why do we use it?", [], "Optimisation"),
+        (2, "What does momentum add?", [], "Optimisation"),
+        (3, "What is dropout?", [], "Regularisation"),
+        (4, "Why does weight decay help?", [], "Regularisation"),
+    ]),
+    "question-headings.md": ("question-headings-h2", [
+        (1, "What is attention?", [], ""),
+        (2, "How expensive is self-attention?", [], ""),
+        (3, "What is multi-head attention?", [], ""),
+    ]),
+    "numbered-bold.txt": ("numbered-bold", [
+        (1, "What is a convolution?", [], ""),
+        (2, "Explain pooling.", [], ""),
+        (3, "Why stride?", [], ""),
+    ]),
+    "code-and-mentions.md": ("q-markers", [
+        (1, "Shapes in PyTorch", [], ""),
+        (2, "Batches", [], ""),
+        (3, "Devices", [], ""),
+    ]),
+    "mixed-styles.md": ("numbered-headings-h3", [
+        (1, "What is a GAN?", [], ""),
+        (2, "What is mode collapse?", [], ""),
+        (3, "What is a discriminator?", [], ""),
+        (4, "What is the Wasserstein loss?", [], ""),
+    ]),
+    "long-part-answers.txt": ("q-markers", [(1, "Softmax temperature", ["a", "b", "c"], "")]),
+    "numbered-lists-in-answers.md": ("numbered-headings-h2", [
+        (1, "Why deep networks?", [], ""),
+        (2, "Why residual connections?", [], ""),
+        (3, "Why batch normalisation?", [], ""),
+    ]),
+    "gaps-and-empty.txt": ("q-markers", [
+        (1, "What is a tensor?", [], ""),
+        (2, "What is a gradient?", [], ""),
+        (4, "What is a Jacobian?", [], ""),
+    ]),
+    "pinned.md": ("question-bold", [
+        (1, "What is a neuron?", [], "1. Basics"),
+        (2, "What is a learning rate?", [], "2. Training"),
+        (3, "What is a validation set?", [], "3. Evaluation"),
+    ]),
+    "notes.md": ("q-markers", [(1, "What is attention?", ["a", "b"], ""), (2, "What is a head?", [], "")]),
+    "images.md": ("q-markers", [
+        (1, "What does the loss curve show?", [], ""),
+        (2, "What does the accuracy curve show?", [], ""),
+    ]),
+}
+
+
+def outline(path: Path):
+    source = load_source(path, ROOT)
+    files, warnings = plan(source)
+    pages = {f.path: question_from_text(f.text, f.path) for f in files if is_question_path(f.path)}
+    got = [(p.question, p.title, [x.label for x in p.parts], source.document.questions[i].group)
+           for i, p in enumerate(sorted(pages.values(), key=lambda p: p.question))]
+    return source, files, warnings, got
+
+
+def test_the_corpus_has_every_fixture_pinned():
+    on_disk = {p.name for p in DIALECTS.iterdir() if p.suffix in (".md", ".txt")}
+    assert on_disk == set(OUTLINES) and len(on_disk) >= 10
+
+
+@pytest.mark.parametrize("name", sorted(OUTLINES))
+def test_outline_is_pinned_and_round_trip_holds(name):
+    source, files, warnings, got = outline(DIALECTS / name)
+    key, expected = OUTLINES[name]
+    assert source.document.dialect.key == key
+    assert got == expected
+    assert not [w for w in warnings if w.startswith("round trip")], warnings
+
+
+def test_trailing_source_links_stay_in_the_body():
+    _, files, _, _ = outline(DIALECTS / "numbered-headings-h4.md")
+    q3 = next(f.text for f in files if f.path.endswith("/q3.md"))
+    assert "\ntitle: Explain weight decay and how to combat overfitting with it\n" in q3
+    assert "# Q3. Explain weight decay and how to combat overfitting with it\n\n[[src](https://example.org/wd)]" in q3
+
+
+def test_long_answer_on_a_part_line_is_body_under_a_short_heading():
+    _, files, _, _ = outline(DIALECTS / "long-part-answers.txt")
+    q1 = next(f.text for f in files if f.path.endswith("/q1.md"))
+    assert "## (a) Part (a) {#part-a}\n\nWith temperature $T$, the softmax divides" in q1
+
+
+def test_code_blocks_and_mentions_start_nothing():
+    source, files, _, _ = outline(DIALECTS / "code-and-mentions.md")
+    q1 = next(f.text for f in files if f.path.endswith("/q1.md"))
+    assert "# Q4: this comment is code, not a question" in q1
+    assert "As discussed in Question 2: the batch comes first." in q1
+
+
+def test_numbered_lists_and_restarting_sub_headings_do_not_split_answers():
+    _, files, _, _ = outline(DIALECTS / "numbered-lists-in-answers.md")
+    q1 = next(f.text for f in files if f.path.endswith("/q1.md"))
+    assert "## 1. Efficiency" in q1 and "## 2. Hierarchy" in q1 and "1. Edges\n2. Textures\n3. Objects" in q1
+
+
+def test_sections_become_groups_on_the_collection_page_and_tags():
+    source, files, _, _ = outline(DIALECTS / "bold-questions-in-topics.md")
+    index = files[0].text
+    assert index.count("\n# ") == 1 and "\n# Deep-learning FAQ\n" in index  # the source's H1 is the one H1
+    assert "## Optimisation\n\nQuestions about training.\n\n- [Q1. What is SGD? Why do we use it?](q1.md)" in index
+    q2 = question_from_text(files[2].text, files[2].path)
+    assert q2.tags == ("Optimisation",) and "\ngroup: Optimisation\n" in files[2].text
+    assert "## In practice" in q2.body  # a sub-heading inside an answer is not a section
+
+
+def test_unused_markers_gaps_and_empty_questions_are_reported_with_lines():
+    *_, = outline(DIALECTS / "mixed-styles.md")
+    mixed = load_source(DIALECTS / "mixed-styles.md", ROOT).document.warnings
+    assert any(":9: question 3 is written as a Q-marker" in w for w in mixed)
+    assert any(":17: looks like question 5 (numbered headings (h2))" in w for w in mixed)
+    gaps = load_source(DIALECTS / "gaps-and-empty.txt", ROOT).document.warnings
+    assert [w.split(": ", 1)[0].rsplit(":", 1)[-1] for w in gaps] == ["5", "7"]
+    assert "question 2 has no text" in gaps[0] and "question 3 missing" in gaps[1]
+    headings = load_source(DIALECTS / "question-headings.md", ROOT).document.warnings
+    assert [w.split(":")[1] for w in headings] == ["7", "19"]
+
+
+def _generated(n: int) -> str:
+    return "\n".join(f"### {k}. What is concept {k}?\n\nConcept {k} is explained here.\n\n(a) First\n\nA.\n\n(b) Second\n\nB.\n"
+                     for k in range(1, n + 1))
+
+
+def test_a_generated_thousand_question_document():
+    doc = parse_document(_generated(1000), "big.md")
+    assert doc.dialect.key == "numbered-headings-h3"
+    assert [q.marker.number for q in doc.questions] == list(range(1, 1001))
+    assert doc.questions[999].marker.title == "What is concept 1000?"
+    assert all([s.part.label for s in q.parts] == ["a", "b"] for q in doc.questions)
+    assert not doc.warnings
+
+
+def test_numbers_past_9999_are_taken_not_merged():
+    doc = parse_document("Q9998:\nA\n\nQ9999:\nB\n\nQ10000:\nC\n\nQ10001:\nD\n", "big.txt")
+    assert [q.marker.number for q in doc.questions] == [9998, 9999, 10000, 10001]
+
+
+def test_a_number_the_importer_cannot_take_is_an_error():
+    with pytest.raises(DocumentError) as info:
+        parse_document("Q1:\nA\n\nQ12345678:\nB\n", "big.txt")
+    assert str(info.value).startswith("big.txt:4:") and "larger than the importer takes" in str(info.value)
+
+
+def test_pinning_a_shape_the_document_lacks_is_an_error():
+    with pytest.raises(DocumentError) as info:
+        parse_document(decode(b"Q1:\nA\n", "x.txt"), "x.txt", dialect="numbered-bold")
+    assert "pins dialect 'numbered-bold'" in str(info.value)
