@@ -19,11 +19,18 @@ from whoosh.analysis import StemFilter, Token, Tokenizer
 from whoosh.support.charset import accent_map
 
 # One "word" as written: letters and digits joined by ^ _ - ' (and the typographic apostrophe);
-# TeX braces after a joiner belong to the word, so D_{KL}, D_KL, QK^{T} and QK^T are all joined.
-WORD_PATTERN = r"[^\W_]+(?:[\^_\-'\u2019]+\{?[^\W_]+\}?)*"
+# TeX braces and a TeX command after a joiner belong to the word, so D_{KL}, D_KL, QK^{T} and QK^T
+# are all joined, and p_\theta is the word p_theta (its merged form "ptheta" is what both find).
+WORD_PATTERN = r"[^\W_]+(?:[\^_\-'\u2019]+\{?\\?[^\W_]+\}?)*"
 WORD = re.compile(WORD_PATTERN)
 JOINERS = re.compile(r"[\^_\-'\u2019]+")
-PIECE = re.compile(r"[^\^_\-'\u2019{}]+")
+PIECE = re.compile(r"[^\^_\-'\u2019{}\\]+")
+# TeX commands that only lay a formula out. "\times" is not the word "times" (nor "time"), so they
+# are not indexed at all; \sqrt, \log, \theta and the like stay searchable.
+TEX_LAYOUT = frozenset(
+    """left right big bigg text textrm textbf mathrm mathbf mathbb mathcal mathit operatorname frac dfrac
+    tfrac times cdot cdots ldots dots quad qquad ll gg leq geq mid lvert rvert vert underbrace limits""".split()
+)
 
 # Words that carry no meaning on their own in a question; they never count towards
 # "contains all the words" and are dropped from a query that has other words.
@@ -83,6 +90,8 @@ class WordTokenizer(Tokenizer):
     def _words(t, value: str, pos: int, start_char: int, positions: bool, chars: bool):
         for match in WORD.finditer(value):
             word = match.group()
+            if match.start() and value[match.start() - 1] == "\\" and word.lower() in TEX_LAYOUT:
+                continue
             pieces = [(m.start(), m.group()) for m in PIECE.finditer(word)] if JOINERS.search(word) else None
             if not pieces or len(pieces) == 1:
                 offset, text = pieces[0] if pieces else (0, word)

@@ -231,6 +231,7 @@ class Compiled:
     terms: set[str] = field(default_factory=set)  # every term that may be highlighted
     concepts: set[str] = field(default_factory=set)  # concepts the query names (their mentions are highlighted)
     suggestion: str | None = None
+    phrase: Query | None = None  # the whole query as a phrase, when it has two words or more
 
 
 def _either(*queries: Query | None, boost: float = 1.0) -> Query | None:
@@ -286,12 +287,25 @@ def compile_query(q: str, units: list[Unit], reader, names: ConceptNames | None 
     if required:
         # The optional side is only visited at required matches: a union tree skips there, an array cannot.
         out.query = Or(required) if not optional else AndMaybe(Or(required), DefaultOr(optional))
+    out.phrase = _phrase(reader, units)
     if replacements:
         text = q
         for unit, fix in sorted(replacements, key=lambda r: -r[0].start):
             text = text[:unit.start] + fix + text[unit.end:]
         out.suggestion = text
     return out
+
+
+def _phrase(reader, units: list[Unit]) -> Query | None:
+    """The query's words in order, as one phrase of `text` (stemmed, stop words included, as indexed).
+
+    The ranking puts the records that say "translation invariance" (or "translation-invariant")
+    above those that only have both words, or a word with the same stem ("translates").
+    """
+    parts = [p for unit in units for p in unit.parts]
+    if len(parts) < 2 or len(units) < 2 or not all(("text", p) in reader for p in parts):
+        return None
+    return Phrase("text", parts)
 
 
 def _rare(reader, unit: Unit) -> bool:

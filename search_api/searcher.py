@@ -6,9 +6,9 @@ means never before a pre-fork server forks. Each request reads the version file;
 when it names a new build, the thread opens that build and closes its old searcher.
 
 Ranking, Meilisearch-style: documents containing more of the query's words come
-first, then those needing fewer typo corrections, then by BM25F score (a concept
-page's counting CONCEPT_WEIGHT of an answer's). The best hits by score (at least
-RERANK_WINDOW) are re-sorted by that key.
+first, then those needing fewer typo corrections, then those holding the query as
+an exact phrase, then by BM25F score (a concept page's counting CONCEPT_WEIGHT of an
+answer's). The best hits by score (at least RERANK_WINDOW) are re-sorted by that key.
 """
 
 from __future__ import annotations
@@ -219,8 +219,8 @@ class SearchIndex:
 
 
 def rerank(searcher, compiled: Compiled, hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Sort hits by (words matched desc, words matched only with typos asc, score desc)."""
-    if len(compiled.units) < 2 and not any(compiled.typo):
+    """Sort hits by (words matched desc, words matched only with typos asc, exact phrase first, score desc)."""
+    if len(compiled.units) < 2 and not any(compiled.typo) and compiled.phrase is None:
         return sorted(hits, key=lambda h: (-h[1], h[0]))
     docnums = sorted(docnum for docnum, _ in hits)
     matched = dict.fromkeys(docnums, 0)
@@ -232,7 +232,8 @@ def rerank(searcher, compiled: Compiled, hits: list[tuple[int, float]]) -> list[
             matched[docnum] += 1
         for docnum in typo_docs:
             typos[docnum] += 1
-    return sorted(hits, key=lambda h: (-matched[h[0]], typos[h[0]], -h[1], h[0]))
+    phrased = _docs_among(searcher, compiled.phrase, docnums)
+    return sorted(hits, key=lambda h: (-matched[h[0]], typos[h[0]], h[0] not in phrased, -h[1], h[0]))
 
 
 def _docs_among(searcher, query, docnums: list[int]) -> set[int]:

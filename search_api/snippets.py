@@ -15,12 +15,15 @@ import html
 import re
 from functools import lru_cache
 
-from search_api.analysis import text_analyzer
+from search_api.analysis import TEX_LAYOUT, text_analyzer
 
 WIDTH = 240  # characters of text in a snippet (more when a formula would be cut)
 LEAD = 60  # characters of context before the first match
 MATH_SPAN = re.compile(r"\$[^$]{1,400}\$")
-JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:[\^_\-'\u2019]+\{?[^\W_]++\}?)+")
+JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:[\^_\-'\u2019]+\{?\\?[^\W_]++\}?)+")
+# A word piece that is not a match by itself: a clitic ("can't", "model's"; queries drop them too),
+# or a TeX layout command ("\times" is not "time").
+CLITIC = re.compile(r"(?<=[^\W_]['\u2019])[^\W_]")
 _ANALYZER = text_analyzer()
 
 Match = tuple[int, int, str]  # start, end, what matched (a term, or a concept's slug)
@@ -59,12 +62,23 @@ def term_matches(text: str, terms: set[str]) -> list[Match]:
         return []
     prefixes = sorted({re.escape(t[:3]) for t in terms}, key=len, reverse=True)
     candidates = re.compile(r"(?<![^\W_])(?:" + "|".join(prefixes) + r")[^\W_]*", re.IGNORECASE)
-    found = [(m.start(), m.end(), term) for m in candidates.finditer(text) if (term := _term(m.group())) in terms]
+    found = [(m.start(), m.end(), term) for m in candidates.finditer(text)
+             if (term := _term(m.group())) in terms and not _bare(text, m)]
     # A joined word ("n^2", "KL-divergence") also matches by its merged form ("n2").
     if any(c in text for c in "^_-'\u2019"):
         found += [(m.start(), m.end(), term) for m in JOINED.finditer(text)
-              if (term := _term(re.sub(r"[\^_\-'\u2019{}]", "", m.group()))) in terms]
+              if (term := _term(re.sub(r"[\^_\-'\u2019{}\\]", "", m.group()))) in terms]
     return sorted(found)
+
+
+def _bare(text: str, match: re.Match) -> bool:
+    """A word piece that does not match on its own (see CLITIC and TEX_LAYOUT)."""
+    start = match.start()
+    if not start:
+        return False
+    if text[start - 1] == "\\":
+        return match.group().lower() in TEX_LAYOUT
+    return bool(CLITIC.match(text, start))
 
 
 def _formulas(matches: list[Match], spans: list[tuple[int, int]]) -> list[Match]:
@@ -96,20 +110,38 @@ def _best_window(matches: list[Match]) -> int:
     return best
 
 
-def _bounds(text: str, start: int, end: int, spans) -> tuple[int, int]:
-    """Move a window's ends to word boundaries outside formulas."""
-    if start > 0:
-        if span := _inside(start, spans):
-            start = span[0]
-        else:
-            space = text.rfind(" ", 0, start)
-            start = space + 1 if space >= 0 and start - space < 20 else start
-    if end < len(text):
-        if span := _inside(end, spans):
-            end = span[1] if span[1] - start <= WIDTH * 2 else span[0]
+def _unit(text: str, pos: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The word or formula (with what is glued to it: "($K$)") that `pos` falls inside, as (start, end);
+    (pos, pos) when `pos` is already between two of them."""
+    if not _inside(pos, spans) and " " in text[pos - 1: pos + 1]:
+        return pos, pos
+    start = end = pos
+    while start > 0 and (text[start - 1] != " " or _inside(start, spans)):
+        span = _inside(start, spans)
+        start = span[0] if span else text.rfind(" ", 0, start) + 1
+    while end < len(text) and (text[end] != " " or _inside(end, spans)):
+        span = _inside(end, spans)
+        if span:
+            end = span[1]
         else:
             space = text.find(" ", end)
-            end = space if 0 <= space and space - end < 20 else end
+            end = len(text) if space < 0 else space
+    return start, end
+
+
+def _bounds(text: str, start: int, end: int, spans) -> tuple[int, int]:
+    """Move a window's ends out of any word or formula they would cut.
+
+    The start moves back to where the word (or formula) begins, or, when that is more than LEAD
+    characters back, on past its end; the end moves on to where it ends, unless the snippet would
+    then pass twice its width, in which case it stops before it.
+    """
+    if start > 0:
+        first, last = _unit(text, start, spans)
+        start = first if start - first <= LEAD or last >= end else last
+    if end < len(text):
+        first, last = _unit(text, end, spans)
+        end = last if last - start <= WIDTH * 2 or first <= start else first
     return start, min(end, len(text))
 
 

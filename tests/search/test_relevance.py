@@ -4,6 +4,8 @@ Keywords, typos, acronyms, other names, formulas, natural questions and part-lev
 An expected id ending in "*" accepts the question or any of its parts.
 """
 
+import re
+
 import pytest
 
 C = "deep-learning-exam-answers/"
@@ -33,12 +35,21 @@ CASES = [
     ("white pixels grey pixels", C + "q8#part-d"),
     ("ignore the term D_KL", C + "q9#part-c"),
     ("Bob's proposed change attention", C + "q7#part-b"),
+    ("attention weight", C + "q8#part-a"),  # the part that says it, not the one with "attention ... weight"
+    ("translation invariance", "concept:translation-invariance"),
+    ("one to one alignment", C + "q8#part-b"),
+    ("mean squared error cross-entropy", C + "q5"),
+    ("reconstruction term", C + "q10#part-b"),
     # formulas
     ("QK^T", C + "q7#part-a"),
     ("O(n^2 d)", C + "q7#part-a"),
     ("\\sqrt{d}", C + "q7#part-a"),
     ("O(nd^2)", C + "q7#part-b"),
     ("loss.backward()", C + "q5"),
+    ("p_theta", C + "q9*"),  # a TeX command written without its backslash
+    ("p_\\theta", C + "q9*"),
+    ("x^T", C + "q9#part-c"),
+    ("x^T final state", C + "q9#part-c"),
     # typos
     ("inductve bias", C + "q6*"),
     ("atention complexity", C + "q7*"),
@@ -78,7 +89,30 @@ def test_first_answer_for_concept_names(seed_search, q, expected):
 
 
 def test_suite_is_big_enough():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 44
+
+
+def test_exact_phrases_rank_above_words_apart_and_stem_matches(seed_search):
+    # "translates" shares a stem with "translation"; a record that only has that comes after
+    # every record that says "translation invariance" (or "translation-invariant").
+    ids = [r["id"] for r in seed_search("translation invariance", limit=50)["results"]]
+    phrased = ["concept:translation-invariance", C + "q6#part-b", C + "q3#part-a", "concept:pooling", "concept:cnn"]
+    assert set(ids[:len(phrased)]) == set(phrased), ids
+    assert ids.index("concept:attention-weights") >= len(phrased)
+    assert ids.index("concept:translation-equivariance") >= len(phrased)  # both words, but apart
+
+
+def test_a_tex_command_without_its_backslash_matches(seed_search):
+    bare, tex = seed_search("p_theta", limit=50), seed_search("p_\\theta", limit=50)
+    assert bare["total"] > 0 and [r["id"] for r in bare["results"]] == [r["id"] for r in tex["results"]]
+    spaced = {r["id"] for r in seed_search("p theta", limit=50)["results"]}
+    assert {r["id"] for r in bare["results"]} <= spaced
+
+
+def test_tex_layout_commands_are_not_words(seed_search):
+    # "\times" is in many formulas; it must not make them match "time".
+    for hit in seed_search("time", limit=50)["results"]:
+        assert "\\times" not in "".join(re.findall(r"<mark>(.*?)</mark>", hit["snippet"])), hit["id"]
 
 
 def test_suggestions_on_the_seed(seed_search):
