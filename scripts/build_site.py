@@ -101,20 +101,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="the link the server serves (default: site)")
     parser.add_argument("-f", "--config-file", type=Path, default=PROJECT_ROOT / "mkdocs.yml",
                         help="MkDocs configuration (default: mkdocs.yml)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors from MkDocs")
+    parser.add_argument("-q", "--quiet", action="store_true", help="MkDocs's log only if the build fails")
     args = parser.parse_args(argv)
     site = args.site.absolute()
     started = time.perf_counter()
     with _lock(site):
         clean_leftovers(site)
         staging = site.parent / f"{site.name}.build-{os.getpid()}"
+        # Never MkDocs's own -q: it hides warnings from --strict too, and a page that should fail would pass.
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(args.config_file.absolute()),
-                   "-d", str(staging)] + (["-q"] if args.quiet else [])
+                   "-d", str(staging)]
         try:
-            status = subprocess.run(command, preexec_fn=_die_with_parent).returncode
+            result = subprocess.run(command, preexec_fn=_die_with_parent, text=True,
+                                    stdout=subprocess.PIPE if args.quiet else None,
+                                    stderr=subprocess.STDOUT if args.quiet else None)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        status = result.returncode
+        if status != 0 and args.quiet:
+            print(result.stdout, end="", file=sys.stderr)
         if status != 0 or not (staging / "index.html").is_file():
             shutil.rmtree(staging, ignore_errors=True)
             print(f"build_site: the build failed; {site.name}/ still serves the last good build",

@@ -67,6 +67,17 @@ def _json_error_channel():
     class JSONErrorChannel(HTTPChannel):
         error_task_class = JSONErrorTask
 
+        def handle_close(self):
+            # Closing a socket with unread input makes the kernel send a reset, which can destroy our answer
+            # before the client reads it (a 431 after an oversized header): read what already came first.
+            try:
+                for _ in range(16):
+                    if not self.socket.recv(65536):
+                        break
+            except (OSError, AttributeError):
+                pass
+            super().handle_close()
+
     return JSONErrorChannel
 
 

@@ -1,4 +1,5 @@
-"""End to end: the real build, the real index and `scripts/serve.py` (gunicorn) on a free 127.0.0.1 port."""
+"""End to end: the real build, the real index and `scripts/serve.py` (waitress in gunicorn's processes) on a free
+127.0.0.1 port; slow clients, oversized requests and rebuilds of the site under load."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import queue
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -39,9 +41,9 @@ Why does a zebra have stripes?
 class Served:
     """`scripts/serve.py --port 0` in a subprocess; knows its URL once the server says it is ready."""
 
-    def __init__(self, index: Path, site: Path | None, workers: int = 2):
+    def __init__(self, index: Path, site: Path | None, workers: int = 2, extra: tuple = ()):
         args = [sys.executable, str(REPO / "scripts" / "serve.py"), "--port", "0", "--index", str(index),
-                "--workers", str(workers)]
+                "--workers", str(workers), *extra]
         args += ["--site", str(site)] if site else ["--no-site"]
         self.process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         start_new_session=True)
@@ -63,10 +65,15 @@ class Served:
         self.stop()
         raise RuntimeError("serve.py did not print its URL:\n" + "".join(self.output))
 
-    def get(self, path: str, method: str = "GET", headers: dict | None = None) -> tuple[int, dict, bytes]:
+    @property
+    def port(self) -> int:
+        return int(self.url.rstrip("/").rsplit(":", 1)[1])
+
+    def get(self, path: str, method: str = "GET", headers: dict | None = None,
+            timeout: float = 20) -> tuple[int, dict, bytes]:
         request = urllib.request.Request(self.url + path.lstrip("/"), method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=20) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
@@ -182,6 +189,7 @@ def test_a_server_started_before_the_index_is_built(tmp_path):
     try:
         status, body = server.json("/search?q=attention")
         assert status == 503 and "build_index.py" in body["error"]["message"]
+        assert str(tmp_path) not in body["error"]["message"] and "/" + tmp_path.parts[1] not in str(body)
         assert server.get("/")[0] == 404  # --no-site: the API only
         shutil.copytree(REPO / "tests" / "search" / "fixtures" / "docs", tmp_path / "docs")
         build(tmp_path / "docs", tmp_path / ".index")
@@ -189,3 +197,179 @@ def test_a_server_started_before_the_index_is_built(tmp_path):
         assert status == 200 and body["results"]
     finally:
         server.stop()
+
+
+class SlowClients:
+    """`count` connections to 127.0.0.1 sending a request's headers one byte every `interval`, never ending them."""
+
+    HEAD = b"GET /search?q=slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+
+    def __init__(self, port: int, count: int, interval: float = 0.2):
+        self.sockets = [socket.create_connection(("127.0.0.1", port), timeout=2) for _ in range(count)]
+        self.stop, self.interval = threading.Event(), interval
+        self.thread = threading.Thread(target=self._trickle, daemon=True)
+        self.thread.start()
+
+    def _trickle(self) -> None:
+        for n in range(10_000):  # bounded: stops by itself after at most interval × 10,000 s
+            for sock in self.sockets:
+                try:
+                    sock.sendall(self.HEAD[n:n + 1] if n < len(self.HEAD) else b"a")
+                except OSError:
+                    pass
+            if self.stop.wait(self.interval):
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        for sock in self.sockets:
+            sock.close()
+
+
+def test_fifty_slow_clients_do_not_stop_normal_ones(world):
+    """With gunicorn's sync workers (one request at a time each) two such clients stopped the server."""
+    server = world["server"]
+    slow = SlowClients(server.port, 50)
+    try:
+        time.sleep(0.5)  # every slow connection accepted and trickling
+        timings = []
+        for q in ["attention", "inductive+bias", "VAE", "pooling", "ELBO"] * 6:
+            started = time.perf_counter()
+            status, _, body = server.get(f"/search?q={q}", timeout=3)
+            timings.append(time.perf_counter() - started)
+            assert status == 200 and json.loads(body)["results"]
+        assert server.get("/questions/deep-learning-exam-answers/q6/", timeout=3)[0] == 200
+    finally:
+        slow.close()
+    assert max(timings) < 1.0, timings  # 30 requests: the slowest is the p99
+
+
+def raw_request(port: int, head: bytes) -> tuple[int, dict, bytes]:
+    """Send `head` (after its request line, Connection: close) and read the whole answer."""
+    line, rest = head.split(b"\r\n", 1)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(line + b"\r\nConnection: close\r\n" + rest)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    top, _, body = answer.partition(b"\r\n\r\n")
+    lines = top.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+def test_oversized_requests_get_the_json_error_shape(world):
+    port = world["server"].port
+    cases = [(b"GET /search?q=" + b"x" * 9000 + b" HTTP/1.1\r\nHost: h\r\n\r\n", 414, "uri_too_long"),
+             (b"GET /search?q=" + b"x" * 40_000 + b" HTTP/1.1\r\nHost: h\r\n\r\n", 431, "headers_too_large"),
+             (b"GET /search?q=x HTTP/1.1\r\nHost: h\r\nX-Big: " + b"x" * 40_000 + b"\r\n\r\n", 431,
+              "headers_too_large"),
+             (b"GET /search?q=x HTTP/1.1\r\nHost: h\r\n" + b"X-Many: y\r\n" * 4000 + b"\r\n", 431,
+              "headers_too_large")]
+    for head, status, code in cases:
+        got, headers, body = raw_request(port, head)
+        assert got == status and headers["content-type"] == "application/json", (got, headers, body[:200])
+        error = json.loads(body)["error"]
+        assert error == {"status": status, "code": code, "message": error["message"]} and error["message"]
+        assert b"<" not in body
+
+
+def test_symlinks_out_of_the_site_are_not_followed(world, tmp_path):
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:secret")
+    link = world["site"] / "assets" / "p.css"
+    link.symlink_to(secret)
+    inner = world["site"] / "assets" / "home.html"
+    inner.symlink_to(world["site"] / "index.html")  # a link that stays inside the site is a file of the site
+    try:
+        status, _, body = world["server"].get("/assets/p.css")
+        assert status == 404 and b"secret" not in body
+        assert world["server"].get("/assets/home.html")[0] == 200
+    finally:
+        link.unlink()
+        inner.unlink()
+
+
+def test_integers_are_ascii_digits_only_over_http(world):
+    for value in ("%D9%A5", "%EF%BC%95", "5%C2%A0"):  # Arabic-Indic five, fullwidth five, no-break space
+        status, body = world["server"].json(f"/search?q=attention&limit={value}")
+        assert status == 400 and body["error"]["code"] == "bad_limit"
+    assert world["server"].json("/search?q=attention&limit=5")[1]["limit"] == 5
+
+
+def mkdocs_config(work: Path, docs: Path) -> Path:
+    """The repo's mkdocs.yml with docs_dir pointing at `docs` (hooks and theme still taken from the repo)."""
+    import yaml
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(REPO / "mkdocs.yml", encoding="utf-8") as f:
+        data = yaml_load(f)
+    data["docs_dir"] = str(docs)
+    data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
+    if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
+        data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
+    config = work / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return config
+
+
+def build_site(site: Path, config: Path, wait: bool = True):
+    command = [sys.executable, str(REPO / "scripts" / "build_site.py"), "--site", str(site), "-f", str(config), "-q"]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if wait:
+        return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def test_rebuilding_the_site_never_takes_it_down(world, tmp_path):
+    """Pages asked in a loop while the site is rebuilt: killed mid-build, then well, then badly (a page fails
+    --strict). With `mkdocs build` in place about one request in seven was a 404, and none after a failure."""
+    docs = Path(shutil.copytree(REPO / "docs", tmp_path / "docs"))
+    config, site = mkdocs_config(tmp_path, docs), tmp_path / "site"
+    first = Path(shutil.copytree(world["site"], tmp_path / "site.20000101T000000000000Z-1"))  # as built before
+    site.symlink_to(first.name)
+    server = Served(world["index"], site)
+    pages = ["/", "/questions/deep-learning-exam-answers/q6/", "/concepts/", "/api/", "/search/search_index.json"]
+    answers, failures, stop = [0], [], threading.Event()
+
+    def reader():
+        for n in range(100_000):  # bounded; stopped by the test
+            if stop.wait(0.01):
+                return
+            status, _, _ = server.get(pages[n % len(pages)], timeout=10)
+            answers[0] += 1
+            if status != 200:
+                failures.append((pages[n % len(pages)], status))
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in readers:
+        thread.start()
+    try:
+        # A killed build, killed once MkDocs is writing: nothing served changes, nothing keeps running.
+        killed = build_site(site, config, wait=False)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(tmp_path.glob("site.build-*/*")):
+            time.sleep(0.02)
+        killed.kill()
+        killed.wait()
+        assert site.resolve() == first and list(tmp_path.glob("site.build-*"))
+        # A good build: its change is served once it is done, and what the killed build left is gone.
+        question = docs / "questions" / "deep-learning-exam-answers" / "q6.md"
+        question.write_text(question.read_text(encoding="utf-8") + "\nOkapi marker sentence.\n", encoding="utf-8")
+        assert build_site(site, config).returncode == 0
+        assert b"Okapi marker" in server.get("/questions/deep-learning-exam-answers/q6/")[2]
+        assert not list(tmp_path.glob("site.build-*")) and site.resolve() != first
+        good = site.resolve()
+        # A failing build: a page with a broken link fails --strict; the last good build stays served.
+        (docs / "broken.md").write_text("# Broken\n\n[nowhere](nowhere.md)\n", encoding="utf-8")
+        failed = build_site(site, config)
+        assert failed.returncode != 0 and "nowhere.md" in failed.stderr and site.resolve() == good
+        assert not list(tmp_path.glob("site.build-*"))
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+        server.stop()
+    assert failures == [] and answers[0] > 20
+    assert b"Okapi marker" in good.joinpath("questions/deep-learning-exam-answers/q6/index.html").read_bytes()
