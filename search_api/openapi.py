@@ -34,8 +34,8 @@ SEARCH_PARAMETERS = [
 SCHEMAS = {
     "Result": {
         "type": "object",
-        "required": ["id", "type", "collection", "question", "part", "title", "page_title", "url", "snippet",
-                     "score", "concepts"],
+        "required": ["id", "type", "collection", "question", "part", "title", "title_text", "page_title", "url",
+                     "snippet", "score", "concepts"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string", "description": "Unique: 'collection/q6', 'collection/q6#part-b', 'concept:slug'."},
@@ -43,7 +43,11 @@ SCHEMAS = {
             "collection": {"type": ["string", "null"], "description": "Null for concepts."},
             "question": {"type": ["string", "null"], "pattern": "^Q[0-9]+$", "description": "'Q' and the number."},
             "part": {"type": ["string", "null"], "description": "The part's label ('b'), or null."},
-            "title": {"type": "string", "description": "The question's, part's or concept's title."},
+            "title": {"type": "string", "description": "The question's, part's or concept's title, as the site "
+                                                       "writes it: Markdown text that may hold TeX between $...$ "
+                                                       "(typeset it, or show title_text)."},
+            "title_text": {"type": "string", "description": "The same title as plain text: no Markdown, TeX "
+                                                            "turned into Unicode ('p_θ', '‖', '×')."},
             "page_title": {"type": "string", "description": "The title of the page the record is on."},
             "url": {"type": "string", "pattern": "^/", "description": "Site-relative URL, with the part's anchor."},
             "snippet": {"type": "string", "description": "HTML: escaped text whose only markup is <mark>."},

@@ -32,6 +32,7 @@ from kb.slugs import concept_path
 from search_api import store
 from search_api.params import SearchParams
 from search_api.query import Compiled, ConceptNames, compile_query, parse
+from search_api.records import title_text
 from search_api.snippets import snippet
 from search_api.vocabulary import Vocabulary
 
@@ -270,6 +271,7 @@ def _result(stored: dict, score: float, compiled: Compiled, names: ConceptNames 
         "question": f"Q{stored['question']}" if kind != "concept" else None,
         "part": stored.get("part"),
         "title": stored["title"],
+        "title_text": title_text(stored["title"]),
         "page_title": stored["page_title"],
         "url": stored["url"],
         "snippet": _snippet(stored.get("body") or stored["title"], compiled, names),

@@ -4,7 +4,7 @@ import pytest
 
 from kb.concepts.concept import load_concepts
 from kb.pages import question_from_text
-from search_api.records import build_records, markdown_text, question_records, split_parts
+from search_api.records import build_records, markdown_text, question_records, split_parts, title_text
 
 
 @pytest.mark.parametrize("markdown, body", [
@@ -105,3 +105,25 @@ def test_records_without_concept_pages(fixture_docs, tmp_path):
     records = build_records(tmp_path, load_concepts(tmp_path))
     assert {r.type for r in records} == {"question", "part"}
     assert all(r.concepts == [] and r.mentions == [] for r in records)
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Why do we ignore the term $-D_{KL}(q(x^T | x_0) || p_\\theta(x^T))$ in training?",
+     "Why do we ignore the term -D_KL(q(x^T | x_0) || p_θ(x^T)) in training?"),
+    ("Cost $O(n^2 d)$ of $QK^T$ and $\\frac{1}{d}$", "Cost O(n^2 d) of QK^T and 1/d"),
+    ("$\\mathbb{R}^{n \\times d}$ and $x_{1:T}$", "ℝ^(n × d) and x_(1:T)"),
+    ("$D_{KL}(q \\,\\|\\, p)$ and $\\log p \\geq \\mathbb{E}_q\\left[ x \\right]$", "D_KL(q ‖ p) and log p ≥ 𝔼_q[ x ]"),
+    ("**Bold** and `code` and [a link](x.md)", "Bold and code and a link"),
+    ("Plain: no change & none", "Plain: no change & none"),
+])
+def test_title_text_is_plain(title, text):
+    assert title_text(title) == text
+
+
+def test_hits_carry_plain_titles(seed_search):
+    hits = seed_search("ignore the term D_KL", limit=50)["results"]
+    tex = [h for h in hits if "$" in h["title"]]
+    assert tex, "the seed has a title with TeX (Q9 (c))"
+    for hit in hits:
+        assert not set("$\\{}") & set(hit["title_text"]), hit["title_text"]
+    assert all(h["title_text"] == h["title"] for h in hits if not set("$*`[") & set(h["title"]))
