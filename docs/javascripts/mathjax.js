@@ -36,9 +36,9 @@ new MutationObserver(function (records) {
 
 // Imported answers and search snippets are not ours: MathJax's safe mode (ui/safe, copied
 // from the same package) keeps TeX from adding links to javascript: or data: URLs, classes,
-// ids or styles (\href, \class, \cssId, \style). Its URL check reads the scheme as
-// written, and browsers drop tabs and newlines inside one ("java\tscript:"), so URLs are
-// checked again without them; only http(s), mailto and relative links are kept.
+// ids or styles (\href, \class, \cssId, \style). Its URL check reads the scheme as written,
+// so "java\tscript:" passes as a relative URL, while browsers drop tabs and newlines inside a
+// URL. URLs are checked again with those removed; only http(s), mailto and relative links stay.
 function safeURL(safe, url) {
   const compact = String(url).replace(/[\u0000-\u0020\u007f]+/g, "");
   const scheme = compact.match(/^([a-z][a-z0-9+.-]*):/i);

@@ -65,6 +65,12 @@ def escape_meta(meta: dict) -> dict:
     return out
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Material finds its own parts by ids and names starting "__" (`#__config`, `__drawer`): an
+    # imported `{#__config}` heading must not stand in for them.
+    return None if attribute in ("id", "name") and value.startswith("__") else value
+
+
 # nh3's output is canonical (`<a` then its attributes, quoted), and links do not nest.
 _LINK_WITHOUT_HREF = re.compile(r"<a((?:\s(?!href=)[a-z-]+=\"[^\"]*\")*)>(.*?)</a>", re.S)
 
@@ -80,6 +86,7 @@ def clean_imported_html(content: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=SAFE_SCHEMES,
         link_rel=None,  # keep links as Markdown wrote them
+        attribute_filter=_keep_attribute,
         strip_comments=True,
     )
     return _LINK_WITHOUT_HREF.sub(r"<span\1>\2</span>", cleaned)

@@ -80,6 +80,10 @@ def test_imported_html_keeps_markdown_output_and_loses_scripts():
     assert cleaned == "<p>a <span>b</span> <img></p>"  # a link without its URL is no link
 
 
+def test_imported_html_cannot_take_the_theme_s_ids():
+    assert sanitize.clean_imported_html('<h2 id="__config">x</h2><h2 id="part-a">y</h2>') == '<h2>x</h2><h2 id="part-a">y</h2>'
+
+
 def test_titles_in_listings_are_text_and_math_stays_math():
     assert _link_text("*x*{: onclick=alert(1)} <b>") == r"*x*\{: onclick=alert(1)\} &lt;b>"
     assert _link_text(r"Why $\frac{a}{b}$ [cost]") == r"Why $\frac{a}{b}$ \[cost\]"
