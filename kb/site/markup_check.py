@@ -51,9 +51,10 @@ class Finding:
 
 
 class _Scanner(HTMLParser):
-    def __init__(self, page_url: str, allowed_inline: list[re.Pattern]):
+    def __init__(self, page_url: str, allowed_inline: list[re.Pattern], site_path: str = "/"):
         super().__init__(convert_charrefs=True)  # entities decoded, as the browser reads attributes
         self.page_dir = posixpath.dirname(page_url.lstrip("/"))
+        self.site_path = site_path.rstrip("/") + "/"
         self.allowed_inline = allowed_inline
         self.findings: list[Finding] = []
         self._script: tuple[int, dict] | None = None  # (line, attrs) of the open inline <script>
@@ -91,7 +92,7 @@ class _Scanner(HTMLParser):
             if name.startswith("on"):
                 self._flag(f"<{tag} {name}=...> (an event handler attribute)")
             elif name == "srcdoc" and value:  # a document of its own: its scripts run too
-                for finding in unsafe_markup(value, self.page_dir + "/", []):
+                for finding in unsafe_markup(value, self.page_dir + "/", [], self.site_path):
                     self._flag(f"<{tag} srcdoc> holding {finding.what}")
             elif value and name in URL_ATTRIBUTES and is_script_url(value):
                 self._flag(f"<{tag} {name}={value[:60]!r}> (a javascript: URL)")
@@ -99,7 +100,14 @@ class _Scanner(HTMLParser):
     def _own_script(self, src: str) -> bool:
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
             return False
-        path = posixpath.normpath(posixpath.join(self.page_dir, src.split("?")[0].split("#")[0]))
+        src = src.split("?")[0].split("#")[0]
+        if src.startswith("/"):  # the 404 page links from the site's root path
+            if not src.startswith(self.site_path):
+                return False
+            src = src[len(self.site_path):]
+            path = posixpath.normpath(src)
+        else:
+            path = posixpath.normpath(posixpath.join(self.page_dir, src))
         return path.startswith(SCRIPT_FOLDERS) and path.endswith(".js")
 
     def _theme_inline(self, attributes: dict, text: str) -> bool:
@@ -109,9 +117,14 @@ class _Scanner(HTMLParser):
         return set(attributes) <= {"type"} and any(p.fullmatch(text) for p in self.allowed_inline)
 
 
-def unsafe_markup(page_html: str, page_url: str, allowed_inline: list[re.Pattern]) -> list[Finding]:
-    """What in one built page could run script; `page_url` is its site-relative URL ("questions/c/q1/")."""
-    scanner = _Scanner(page_url, allowed_inline)
+def unsafe_markup(page_html: str, page_url: str, allowed_inline: list[re.Pattern],
+                  site_path: str = "/") -> list[Finding]:
+    """What in one built page could run script.
+
+    `page_url` is its site-relative URL ("questions/c/q1/"); `site_path` the path of the site's
+    root on its host (from `site_url`), which root-relative URLs start with.
+    """
+    scanner = _Scanner(page_url, allowed_inline, site_path)
     scanner.feed(page_html)
     scanner.close()
     return scanner.findings

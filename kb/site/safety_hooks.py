@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
 
@@ -59,9 +60,22 @@ def on_page_content(html, page, config, files):
 @event_priority(-100)
 def on_post_page(output, page, config):
     # The whole page as served, hand-written pages included: nothing in it may run script but ours.
-    for finding in markup_check.unsafe_markup(output, page.url, _theme_scripts):
+    for finding in markup_check.unsafe_markup(output, page.url, _theme_scripts, _site_path(config)):
         log.warning("%s: %s", _shown(page.file.src_uri, config), finding)
     return output
+
+
+@event_priority(-100)
+def on_post_template(output, template_name, config):
+    # The theme's static pages (404.html) carry the nav, collection titles included.
+    if template_name.endswith(".html"):
+        for finding in markup_check.unsafe_markup(output, "", _theme_scripts, _site_path(config)):
+            log.warning("%s: %s", template_name, finding)
+    return output
+
+
+def _site_path(config) -> str:
+    return urlsplit(config["site_url"] or "/").path or "/"
 
 
 def _shown(src_uri: str, config) -> str:

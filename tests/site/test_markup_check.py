@@ -63,6 +63,14 @@ def test_the_theme_our_assets_and_text_pass(html):
     assert findings(html) == []
 
 
+def test_root_relative_scripts_are_ours_only_under_the_site_s_path():
+    # The 404 page links its scripts from the site's root path (from site_url).
+    ours = '<script src="/kb/assets/javascripts/bundle.js"></script>'
+    assert markup_check.unsafe_markup(ours, "", THEME, "/kb/") == []
+    assert markup_check.unsafe_markup(ours, "", THEME, "/")
+    assert markup_check.unsafe_markup('<script src="/uploads/x.js"></script>', "", THEME, "/")
+
+
 def test_front_matter_strings_are_escaped_and_other_keys_kept():
     meta = {"title": "<script>x</script>", "tags": ["<b>", 3], "description": 'a"b', "parts": ["<i>"]}
     assert sanitize.escape_meta(meta) == {"title": "&lt;script&gt;x&lt;/script&gt;", "tags": ["&lt;b&gt;", 3],
