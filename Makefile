@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-SOURCES := $(wildcard sources/*.txt)
+SOURCES := $(wildcard sources/*.txt sources/*.md)
 STAMP := $(VENV)/.installed
 # We pin MkDocs below 2.0 on purpose; Material's banner about it on every build is noise here.
 export NO_MKDOCS_2_WARNING := 1

@@ -22,8 +22,12 @@ JOURNAL = "JOURNAL"
 
 def stage_and_move(files: list[tuple[str, bytes]], docs: Path) -> None:
     """Write `files` (docs-relative path, content) into docs/ as one committed unit."""
-    if not files:
-        return
+    if files:
+        finish(stage(files, docs))
+
+
+def stage(files: list[tuple[str, bytes]], docs: Path) -> Path:
+    """Write `files` beside docs/ and commit them; return the staging folder `finish` empties."""
     docs.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=PREFIX, dir=docs.parent))
     for path, data in files:
@@ -33,10 +37,10 @@ def stage_and_move(files: list[tuple[str, bytes]], docs: Path) -> None:
     journal = {"docs": docs.name, "files": [path for path, _ in files]}
     (staging / (JOURNAL + ".tmp")).write_text(json.dumps(journal), encoding="utf-8")
     os.replace(staging / (JOURNAL + ".tmp"), staging / JOURNAL)  # the commit point
-    _finish(staging)
+    return staging
 
 
-def _finish(staging: Path) -> int:
+def finish(staging: Path) -> int:
     """Move every staged file the journal lists that is still there; return how many moved."""
     journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     docs = staging.parent / journal["docs"]
@@ -61,7 +65,7 @@ def recover(root: Path) -> list[str]:
             continue
         if (leftover / JOURNAL).is_file():
             try:
-                moved = _finish(leftover)
+                moved = finish(leftover)
             except (OSError, ValueError, KeyError) as exc:
                 said.append(f"could not finish the interrupted import in {leftover.name} ({exc}); delete it by hand")
                 continue
