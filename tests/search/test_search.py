@@ -20,7 +20,8 @@ def test_result_shape(fixture_search):
     hit = response["results"][0]
     assert hit == {
         "id": "sample-exam/q2#part-b", "type": "part", "collection": "sample-exam", "question": "Q2",
-        "part": "b", "title": "Regularizing the latent space", "page_title": "The cost of attention",
+        "part": "b", "title": "Regularizing the latent space", "title_text": "Regularizing the latent space",
+        "page_title": "The cost of attention",
         "url": "/questions/sample-exam/q2/#part-b", "snippet": hit["snippet"], "score": hit["score"],
         "concepts": ["kl-divergence"],
     }
