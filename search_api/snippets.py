@@ -2,11 +2,12 @@
 
 Whoosh's HtmlFormatter escapes ``& < >`` but not quotes and its other
 formatters escape nothing, so the snippet is built here: choose the window of
-the text with the most distinct matched terms, never cut a ``$...$`` formula in
-half, escape every piece of text, and wrap matches in ``<mark>``. A formula is
-marked whole (so it can still be typeset) when it holds a matched term of two or
-more characters, or three distinct one-letter ones (a lone ``d`` is everywhere).
-With no match, the text's start is shown.
+the text with the most distinct matched terms, cut it between two words and
+never inside a ``$...$`` formula, escape every piece of text, and wrap matches in
+``<mark>``. A formula is marked whole (so it can still be typeset) when it holds a
+matched term of two or more characters, or three distinct one-letter ones (a lone
+``d`` is everywhere). A clitic ("can't") or a TeX layout command (``\times``) never
+matches on its own. With no match, the text's start is shown.
 """
 
 from __future__ import annotations
