@@ -6,8 +6,10 @@ token is a run of letters and digits optionally joined by ``^ _ - '``
 (``QK^T``, ``n^2``, ``x_{0}``, ``KL-divergence``); a joined token is indexed as
 its parts at consecutive positions plus the merged form at the first part's
 position, so ``KL-divergence`` matches text written "KL divergence" (as a
-phrase of parts) and ``QK^T`` matches ``QK^T`` (as the merged term). Words are
-then lower-cased, accent-folded and Snowball-stemmed.
+phrase of parts) and ``QK^T`` matches ``QK^T`` (as the merged term). A TeX
+command after a joiner belongs to the word (``p_\\theta`` is ``p_theta``), and TeX
+commands that only lay a formula out (``\\times``, ``\\left``) are skipped. Words
+are then lower-cased, accent-folded and Snowball-stemmed.
 """
 
 from __future__ import annotations

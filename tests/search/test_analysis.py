@@ -15,6 +15,9 @@ def terms(text: str) -> list[str]:
     ("\\sqrt{d}", ["sqrt", "d"]),
     ("KL-divergence", ["kl", "diverg", "kldiverg"]),
     ("x_{1:T}", ["x", "1", "x1", "t"]),  # TeX braces after a joiner belong to the word
+    ("p_\\theta p_theta p_{\\theta}", ["p", "theta", "ptheta"] * 3),  # and so does a TeX command
+    ("n \\times d \\left( x \\right)", ["n", "d", "x"]),  # layout commands are not words
+    ("the time", ["the", "time"]),
     ("bias biases", ["bias", "bias"]),  # Snowball; Porter would give "bia" and "bias"
     ("Inductive inductive", ["induct", "induct"]),
     ("naïve", ["naiv"]),  # accents folded
@@ -27,6 +30,11 @@ def test_text_terms(text, expected):
 def test_joined_word_parts_keep_consecutive_positions():
     tokens = [(t.text, t.pos) for t in text_analyzer()("the KL-divergence term", positions=True)]
     assert tokens == [("the", 0), ("kl", 1), ("diverg", 2), ("kldiverg", 1), ("term", 3)]
+
+
+def test_skipped_layout_commands_leave_no_gap_in_positions():
+    tokens = [(t.text, t.pos) for t in text_analyzer()("n \\times d", positions=True)]
+    assert tokens == [("n", 0), ("d", 1)]
 
 
 def test_joined_word_char_offsets_point_into_the_text():
