@@ -55,6 +55,7 @@ def is_acronym(name: str) -> bool:
 
 
 _PLURAL_END = re.compile(r"[^\W\daiosuAIOSU_]s$")
+_IRREGULAR = re.compile(r"(?:ices|yes)$", re.I)  # "matrices", "Bayes": no singular by dropping letters
 
 
 def singular(name: str) -> str | None:
@@ -64,7 +65,7 @@ def singular(name: str) -> str | None:
     Only a last word ending in a consonant (or "e") and "s": "bias", "loss" and "axis" stay as they are.
     """
     name = name.strip()
-    if is_acronym(name) or not _PLURAL_END.search(name) or len(name.split()[-1]) < 4:
+    if is_acronym(name) or not _PLURAL_END.search(name) or len(name.split()[-1]) < 4 or _IRREGULAR.search(name):
         return None
     return name[:-2] if re.search(r"(?:s|x|z|ch|sh)es$", name, re.I) else name[:-1]
 
