@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kb.concepts.concept import Concept, ConceptMatcher, concept_from_text, duplicate_names, load_concepts
+from kb.concepts.concept import Concept, ConceptMatcher, concept_from_text, duplicate_names, load_concepts, singular
 from kb.pages import PageError
 
 
@@ -110,3 +110,15 @@ def test_no_concepts_no_mentions():
 def test_duplicate_name_goes_to_first_slug(concepts):
     extra = Concept("aaa", "Other", ("KL divergence",), "", "", "concepts/aaa.md")
     assert ConceptMatcher(concepts + [extra]).mentions("KL divergence") == ["aaa"]
+
+
+@pytest.mark.parametrize("name, one", [
+    ("Attention weights", "Attention weight"),
+    ("inductive biases", "inductive bias"),
+    ("softmaxes", "softmax"),
+    ("bias", None), ("loss", None), ("axis", None), ("focus", None),  # not plurals
+    ("CNNs", "CNN"),  # then matched as an acronym, in capitals only
+    ("KL divergence", None), ("Jacobian matrices", None), ("variational Bayes", None),
+])
+def test_singular_of_a_plural_name(name, one):
+    assert singular(name) == one
