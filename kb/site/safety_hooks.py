@@ -35,7 +35,7 @@ def on_files(files, config):
     # A symlink in docs/ may point anywhere on the machine: never publish what it points to.
     docs = os.path.realpath(config["docs_dir"])
     for file in list(files):
-        if not file.abs_src_path or not file.abs_src_path.startswith(config["docs_dir"]):
+        if not file.abs_src_path or not file.abs_src_path.startswith(os.path.join(config["docs_dir"], "")):
             continue  # the theme's files
         if os.path.realpath(file.abs_src_path) != os.path.join(docs, *file.src_uri.split("/")):
             log.warning("%s is a symbolic link (or inside one): not published", _shown(file.src_uri, config))
