@@ -2,7 +2,9 @@
 """Benchmark serving set-ups side by side: throughput, and /search latency while slow clients hold connections.
 
 For each set-up of scripts/serve.py (same worker processes, same index of docs/, the
-answer cache off so every search costs its CPU), in one run:
+answer cache off so every search costs its CPU), in one run, in interleaved rounds
+(the set-ups take turns, in a rotating order, so a change in the machine's load
+hits them alike; each figure is the median over the rounds):
 
   throughput  N concurrent clients, one connection per request, for some seconds:
               requests per second, p50, p99
@@ -44,7 +46,8 @@ REPO = Path(__file__).resolve().parent.parent
 SETUPS = {
     "gunicorn sync (before)": ["--worker-class", "sync"],
     "gunicorn gthread, 4 threads": ["--worker-class", "gthread", "--threads", "4"],
-    "waitress in gunicorn processes, 4 threads (now)": ["--worker-class", "waitress", "--threads", "4"],
+    "waitress in gunicorn processes, 4 threads": ["--worker-class", "waitress", "--threads", "4"],
+    "waitress in gunicorn processes, 1 thread": ["--worker-class", "waitress", "--threads", "1"],
 }
 QUERIES = ["inductive bias", "inductve bias", "attention", "QK^T", "O(n^2 d)", "Kullback-Leibler", "ELBO", "VAE",
            "translation invariance", "dropout", "batch normalization", "pooling", "latent dimension", "softmax",
@@ -171,32 +174,50 @@ def run_setup(index: Path, extra: list[str], args) -> dict:
         server.stop()
 
 
+def summary(rounds: list[dict]) -> dict:
+    """Median of each figure over the rounds; failures summed."""
+    out = {}
+    for key in rounds[0]:
+        values = [r[key] for r in rounds]
+        out[key] = sum(values) if key.startswith(("failed", "requests", "slow_connections_reopened")) \
+            else statistics.median(values)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="worker processes per set-up")
     parser.add_argument("--clients", type=int, default=8, help="concurrent normal clients")
     parser.add_argument("--slow", type=int, default=50, help="slow connections held open")
-    parser.add_argument("--seconds", type=float, default=15.0, help="length of each measurement")
+    parser.add_argument("--seconds", type=float, default=6.0, help="length of each measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each set-up takes")
     parser.add_argument("--timeout", type=float, default=5.0, help="a request slower than this failed")
     parser.add_argument("--only", action="append", choices=sorted(SETUPS), help="run only these set-ups")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "serve.json")
     args = parser.parse_args(argv)
+    names = [name for name in SETUPS if not args.only or name in args.only]
+    rounds: dict[str, list[dict]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / ".index"
         build(REPO / "docs", index)
-        results = {}
-        for name, extra in SETUPS.items():
-            if args.only and name not in args.only:
-                continue
-            results[name] = run_setup(index, extra, args)
-            print(f"{name}:\n  {json.dumps(results[name]['throughput'])}\n  {json.dumps(results[name]['slow'])}",
-                  flush=True)
+        for n in range(args.rounds):
+            for name in names[n % len(names):] + names[:n % len(names)]:
+                rounds[name].append(run_setup(index, SETUPS[name], args))
+                print(f"round {n + 1}, {name}:\n  {json.dumps(rounds[name][-1])}", flush=True)
+    results = {name: {"throughput": summary([r["throughput"] for r in runs]),
+                      "slow": summary([r["slow"] for r in runs]), "rounds": runs} for name, runs in rounds.items()}
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.platform(),
-              "cores": os.cpu_count(), "python": platform.python_version(),
-              "settings": {k: getattr(args, k) for k in ("workers", "clients", "slow", "seconds", "timeout")},
+              "cores": os.cpu_count(), "load_average_at_end": os.getloadavg(), "python": platform.python_version(),
+              "settings": {k: getattr(args, k) for k in ("workers", "clients", "slow", "seconds", "rounds", "timeout")},
               "command": "python scripts/bench_serve.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "setups": results}
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(f"\n| set-up | req/s | p50 ms | p99 ms | with {args.slow} slow: req/s | p50 ms | p99 ms | failed |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        t, w = r["throughput"], r["slow"]
+        print(f"| {name} | {t['ok_per_s']} | {t['p50_ms']} | {t['p99_ms']} | {w['ok_per_s']} | {w['p50_ms']} | "
+              f"{w['p99_ms']} | {w['failed_or_timed_out']} of {w['requests']} |")
     print(f"written to {args.out}")
     return 0
 

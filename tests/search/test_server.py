@@ -98,7 +98,7 @@ def world(tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e")
     docs = Path(shutil.copytree(REPO / "docs", work / "docs"))
     site = work / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=REPO,
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=REPO,
                             capture_output=True, text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr
     build(docs, work / ".index")
