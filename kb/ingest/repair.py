@@ -42,6 +42,8 @@ TRIM_RULE = "trim-inline-math-spaces"
 
 def repair_math(text: str, counts: Counter) -> str:
     """Apply every math rule inside math; `text` is one line or one display block, outside code."""
+    if "$" not in text:
+        return text  # no math, nothing to repair: most lines of a document
 
     def fix(inner: str) -> str:
         for rule in MATH_RULES:

@@ -8,17 +8,17 @@ words they carry over (a title, the answer written on the marker line, points).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from kb.ingest.document import Document
 from kb.ingest.lines import BLANK
 
-WORD = re.compile(r"[A-Za-z0-9]+")
+# Every ASCII character but letters and digits separates words (str.translate is ~3x a regex here).
+SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
 
 
 def _words(text: str) -> Counter:
-    return Counter(WORD.findall(text))
+    return Counter(text.translate(SEPARATORS).split())
 
 
 def spans(document: Document) -> list[tuple[str, tuple[int, int]]]:
@@ -49,9 +49,7 @@ def check(document: Document, pages: dict[str, str]) -> list[str]:
         starts[_title_line(document)] = document.title
     by_number = {line.number: line for line in document.lines}
     for place, (first, last) in spans(document):
-        need = Counter()
-        for n in range(first, last + 1):
-            need += _words(starts.get(n, by_number[n].text))
+        need = _words(" ".join(starts.get(n, by_number[n].text) for n in range(first, last + 1)))
         missing = need - _words(pages.get(place, ""))
         if missing:
             words = ", ".join(sorted(missing)[:8])

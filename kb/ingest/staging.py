@@ -30,9 +30,12 @@ def stage(files: list[tuple[str, bytes]], docs: Path) -> Path:
     """Write `files` beside docs/ and commit them; return the staging folder `finish` empties."""
     docs.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=PREFIX, dir=docs.parent))
+    made: set[Path] = set()  # one mkdir per folder, not per file: thousands of pages share a few folders
     for path, data in files:
         target = staging / "files" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_bytes(data)
     journal = {"docs": docs.name, "files": [path for path, _ in files]}
     (staging / (JOURNAL + ".tmp")).write_text(json.dumps(journal), encoding="utf-8")
@@ -44,14 +47,17 @@ def finish(staging: Path) -> int:
     """Move every staged file the journal lists that is still there; return how many moved."""
     journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     docs = staging.parent / journal["docs"]
-    moved = 0
+    moved, made = 0, set()
     for path in journal["files"]:
-        source = staging / "files" / path
-        if source.exists():
-            target = docs / path
+        source, target = staging / "files" / path, docs / path
+        if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
             os.replace(source, target)
-            moved += 1
+        except FileNotFoundError:
+            continue  # moved before the run was killed
+        moved += 1
     (staging / JOURNAL).unlink()  # before the folder goes, so a kill now leaves nothing to redo
     shutil.rmtree(staging, ignore_errors=True)
     return moved
