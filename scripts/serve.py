@@ -54,8 +54,10 @@ def _json_error_channel():
         def execute(self):
             error = self.request.error
             code = HTTP_CODES.get(error.code, "internal_error" if error.code >= 500 else "bad_request")
-            message = f"{error.reason}: the request line and headers must be at most {MAX_HEADER_BYTES} bytes" \
-                if error.code == 431 else error.reason
+            if error.code == 431:
+                message = f"{error.reason}: the request line and headers must be at most {MAX_HEADER_BYTES} bytes"
+            else:  # waitress's detail says what was wrong ("Malformed header line"), never where on disk
+                message = f"{error.reason}: {error.body}" if error.body else error.reason
             body = json.dumps({"error": {"status": error.code, "code": code, "message": message}},
                               separators=(",", ":")).encode()
             self.status = f"{error.code} {error.reason}"

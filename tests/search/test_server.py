@@ -266,7 +266,8 @@ def test_oversized_requests_get_the_json_error_shape(world):
              (b"GET /search?q=x HTTP/1.1\r\nHost: h\r\nX-Big: " + b"x" * 40_000 + b"\r\n\r\n", 431,
               "headers_too_large"),
              (b"GET /search?q=x HTTP/1.1\r\nHost: h\r\n" + b"X-Many: y\r\n" * 4000 + b"\r\n", 431,
-              "headers_too_large")]
+              "headers_too_large"),
+             (b"GET /search?q=x HTTP/1.1\r\nHost: h\r\nNo colon here\r\n\r\n", 400, "bad_request")]
     for head, status, code in cases:
         got, headers, body = raw_request(port, head)
         assert got == status and headers["content-type"] == "application/json", (got, headers, body[:200])
