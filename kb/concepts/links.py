@@ -4,8 +4,10 @@
 into protected pieces (code, math, headings, links, HTML, attribute lists) and
 plain prose; only prose gets links. A section starts at each h1/h2 heading
 (a question's parts are h2), and in each section the first mention of each
-concept becomes a link to its page. The page's Markdown file is never changed:
-MkDocs gets the linked text at build time. Links are HTML `<a>` elements with
+concept becomes a link to its page. A link never splits a bold or italic term:
+inside emphasis a name is linked only when it is the whole term
+("**attention weight**"), else the next mention gets the link. The page's
+Markdown file is never changed: MkDocs gets the linked text at build time. Links are HTML `<a>` elements with
 site URLs from `kb.slugs.relative_url`; in the build they travel through
 Markdown as markers (`markers=True`, then `expand_markers` on the HTML), since
 thousands of Markdown links cost MkDocs far more. MkDocs does not validate
