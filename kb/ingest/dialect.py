@@ -10,6 +10,7 @@ source's meta file when the guess is wrong.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 
 from kb.ingest.lines import BLANK, CODE, HEADING, MATH, TEXT, DocumentError, Line
@@ -171,11 +172,10 @@ def choose(lines: list[Line], source: str, pin: str = "") -> Choice:
 
 
 def _fills_gap(c: Candidate, used: list[Candidate]) -> bool:
-    """True when `c`'s number is missing from the sequence exactly where `c` stands."""
-    before = [u.marker.number for u in used if u.index < c.index]
-    after = [u.marker.number for u in used if u.index > c.index]
-    low = before[-1] if before else 0
-    high = after[0] if after else LARGEST + 1
+    """True when `c`'s number is missing from the sequence exactly where `c` stands (`used` in line order)."""
+    k = bisect.bisect(used, c.index, key=lambda u: u.index)
+    low = used[k - 1].marker.number if k else 0
+    high = used[k].marker.number if k < len(used) else LARGEST + 1
     return low < c.marker.number < high
 
 

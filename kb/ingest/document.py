@@ -145,7 +145,11 @@ def _group_headings(lines: list[Line], markers: list[Candidate]) -> list[int]:
         if k == len(starts):
             continue  # after the last question: part of its answer
         between = range(i + 1, starts[k])
-        if any(lines[j].kind == HEADING for j in between) or k in stretches or title in titles:
+        if any(lines[j].kind == HEADING for j in between):
+            if k == 0:
+                continue  # a heading of the preamble, followed by the first section's
+            return []
+        if k in stretches or title in titles:
             return []
         chosen.append(i)
         stretches.add(k)

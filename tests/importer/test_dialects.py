@@ -180,3 +180,16 @@ def test_pinning_a_shape_the_document_lacks_is_an_error():
     with pytest.raises(DocumentError) as info:
         parse_document(decode(b"Q1:\nA\n", "x.txt"), "x.txt", dialect="numbered-bold")
     assert "pins dialect 'numbered-bold'" in str(info.value)
+
+
+def test_preamble_headings_stay_in_the_preamble_and_sections_still_group():
+    doc = parse_document("# T\n\nIntro.\n\n## About\n\nAbout text.\n\n## Topic one\n\n**What?**\n\nA.\n\n"
+                         "## Topic two\n\n**Why?**\n\nB.\n", "x.md")
+    assert doc.title == "T" and [line.text for line in doc.preamble if line.text] == ["Intro.", "## About", "About text."]
+    assert [(q.marker.number, q.group) for q in doc.questions] == [(1, "Topic one"), (2, "Topic two")]
+
+
+def test_a_heading_level_used_inside_answers_makes_no_sections():
+    text = "**What?**\n\nA.\n\n## Details\n\nMore.\n\n## Summary\n\nShort.\n\n**Why?**\n\nB.\n"
+    doc = parse_document(text, "x.md")
+    assert doc.groups == [] and "## Summary" in [line.text for line in doc.questions[0].intro.lines]
