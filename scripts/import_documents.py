@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         epilog="\n\n".join(__doc__.split("\n\n")[1:]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("sources", metavar="SOURCE", nargs="+", type=Path, help="answer sheet(s), UTF-8 text")
+    parser.add_argument("sources", metavar="SOURCE", nargs="+", type=Path, help="answer sheet(s): UTF-8 Markdown or plain text (.md, .txt)")
     parser.add_argument("--docs", metavar="DIR", type=Path, default=PROJECT_ROOT / "docs", help="docs directory (default: docs/)")
     parser.add_argument("--force", action="store_true", help="overwrite pages even if a contributor edited them")
     parser.add_argument("--check", action="store_true", help="print the outline and what would change; write nothing")

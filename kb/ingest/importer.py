@@ -24,8 +24,8 @@ from kb.ingest.document import Document, Question, Section, decode, parse_docume
 from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError, Line
 from kb.ingest.lock import run_lock
-from kb.ingest.meta import Note, SourceMeta, check_notes, load_meta, meta_path  # noqa: F401 (meta_path: API)
-from kb.pages import PageError, Part, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
+from kb.ingest.meta import Note, SourceMeta, check_notes, load_meta
+from kb.pages import PageError, Part, QuestionPage, body_hash, render_question, split_front_matter
 
 
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the pure-Python emitter costs ~1 ms a call
@@ -54,6 +54,7 @@ class PlannedFile:
     path: str  # docs-relative
     text: str
     data: bytes | None = None  # a copied image; pages have text only
+    page: QuestionPage | None = None  # the question page the text renders, so nobody parses it back
 
     @property
     def content(self) -> bytes:
@@ -211,7 +212,7 @@ def plan(source: Source) -> tuple[list[PlannedFile], list[str]]:
         if fixed != page.body:
             page = QuestionPage(**{**page.__dict__, "body": fixed})
         bodies[f"q{question.marker.number}"] = page.body
-        files.append(PlannedFile(path, render_page(page, question.group)))
+        files.append(PlannedFile(path, render_page(page, question.group), page=page))
     warnings += [f"round trip: {p}" for p in roundtrip.check(source.document, bodies)]
     return files + sorted(images.values(), key=lambda f: f.path), warnings
 
@@ -280,7 +281,7 @@ class RunReport:
 
 def planned_questions(report: RunReport) -> list[QuestionPage]:
     """The question pages this run produced (or would produce, under --check)."""
-    return [question_from_text(d.file.text, d.file.path) for d in report.decisions if slugs.is_question_path(d.file.path)]
+    return [d.file.page for d in report.decisions if d.file.page is not None]
 
 
 def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False, strict: bool = False,
