@@ -20,6 +20,7 @@ from search_api.analysis import TEX_LAYOUT, text_analyzer
 
 WIDTH = 240  # characters of text in a snippet (more when a formula would be cut)
 LEAD = 60  # characters of context before the first match
+HEAD = 15  # a window starting this close to the text's start starts at it ("(a) …", not "… Computational")
 MATH_SPAN = re.compile(r"\$[^$]{1,400}\$")
 JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:[\^_\-'\u2019]+\{?\\?[^\W_]++\}?)+")
 # A word piece that is not a match by itself: a clitic ("can't", "model's"; queries drop them too),
@@ -153,6 +154,7 @@ def snippet(text: str, terms: set[str], extra: list[Match] = ()) -> str:
     spans = [m.span() for m in MATH_SPAN.finditer(text)]
     matches = _formulas(sorted(term_matches(text, terms) + list(extra)), spans)
     lead = max(_best_window(matches) - LEAD, 0) if matches else 0
+    lead = 0 if lead <= HEAD else lead
     start, end = _bounds(text, lead, lead + WIDTH, spans)
     marks: list[tuple[int, int]] = []
     for s, e, _ in matches:

@@ -98,6 +98,8 @@ def test_snippets_cut_between_words_and_outside_formulas(where):
 
 @pytest.mark.parametrize("text, terms, starts", [
     ("(a) " + "w" * 56 + " target (b) more " + "words " * 60, {"target"}, "(a) "),  # the Q7 question's "("
+    ("(a) Computational Time Complexity of the Attention Layer (b) Bob's Proposed Change " + "x " * 150,
+     {"propos", "chang"}, "(a) "),
     ("Repeatedly stepping " + "x" * 45 + " target " + "y " * 200, {"target"}, "Repeatedly"),
 ])
 def test_a_snippet_keeps_the_first_word_whole(text, terms, starts):
