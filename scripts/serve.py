@@ -56,7 +56,7 @@ def _json_error_channel():
             code = HTTP_CODES.get(error.code, "internal_error" if error.code >= 500 else "bad_request")
             if error.code == 431:
                 message = f"{error.reason}: the request line and headers must be at most {MAX_HEADER_BYTES} bytes"
-            else:  # waitress's detail says what was wrong ("Malformed header line"), never where on disk
+            else:  # waitress's detail says what was wrong ("Invalid header"), never where on disk
                 message = f"{error.reason}: {error.body}" if error.body else error.reason
             body = json.dumps({"error": {"status": error.code, "code": code, "message": message}},
                               separators=(",", ":")).encode()
