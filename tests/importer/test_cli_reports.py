@@ -79,3 +79,13 @@ def test_a_pinned_dialect_is_reported_as_pinned(import_cli, tmp_path):
     assert "  dialect: question-shaped bold lines, 3 questions (pinned in the meta file)" in result.stdout
     (tmp_path / "pinned.meta.yml").unlink()
     assert "  dialect: numbered headings (h2), 3 questions\n" in import_cli("--docs", "docs2", "pinned.md").stdout
+
+
+def test_the_collection_page_has_one_h1_when_the_source_and_the_meta_file_both_give_a_title(import_cli, tmp_path):
+    (tmp_path / "doc.md").write_text("# The source's own title\n\nIntro.\n\n# Another H1\n\nQ1: What?\n\nA.\n")
+    (tmp_path / "doc.meta.yml").write_text("title: The meta title\n")
+    assert import_cli("--docs", "docs", "doc.md").returncode == 0
+    index = (tmp_path / "docs/questions/doc/index.md").read_text()
+    body = index.split("---\n", 2)[2]
+    assert [line for line in body.splitlines() if line.startswith("# ")] == ["# The meta title"]
+    assert "## The source's own title" in body and "## Another H1" in body
