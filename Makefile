@@ -49,4 +49,4 @@ bench: install
 	$(BIN)/python scripts/bench_search.py
 
 clean:
-	rm -rf site site.* .site.lock .index
+	rm -rf site site.* .site.lock .site.link-* .index
