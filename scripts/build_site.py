@@ -59,7 +59,7 @@ def _lock(site: Path):
 
 def _builds(site: Path) -> list[Path]:
     """Finished builds, oldest first (their names sort by time)."""
-    return sorted(p for p in site.parent.glob(f"{site.name}.2*") if p.is_dir() and not p.is_symlink())
+    return sorted(p for p in site.parent.glob(f"{site.name}.[0-9]*") if p.is_dir() and not p.is_symlink())
 
 
 def clean_leftovers(site: Path) -> None:
@@ -73,8 +73,10 @@ def clean_leftovers(site: Path) -> None:
 def switch(site: Path, build: Path) -> None:
     """Point `site` at `build` in one atomic rename (a symlink replacing a symlink)."""
     if site.is_dir() and not site.is_symlink():
-        # A site/ built in place by an older version: move it aside once, to be pruned later.
-        site.rename(site.parent / f"{site.name}.{_stamp()}-legacy")
+        # A site/ built in place by an older version: move it aside once, named to sort (and be pruned) first.
+        legacy = site.parent / f"{site.name}.00000000T000000000000Z-legacy"
+        shutil.rmtree(legacy, ignore_errors=True)
+        site.rename(legacy)
     link = site.parent / f".{site.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)
     link.symlink_to(build.name)  # relative: the project can move

@@ -53,3 +53,29 @@ def test_a_failed_build_changes_nothing_served_and_leftovers_go(tmp_path):
     assert (site / "index.html").read_text() == "last good build"
     assert not leftover.exists() and not (tmp_path / ".site.link-999999").is_symlink()
     assert not list(tmp_path.glob("site.build-*"))
+
+
+def load_build_site():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_site", REPO / "scripts" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_switching_replaces_a_site_built_in_place_and_prunes_old_builds(tmp_path):
+    build_site = load_build_site()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("built in place by an older make build")
+    for n in range(1, 5):
+        build = tmp_path / f"site.2026010{n}T000000000000Z-1"
+        build.mkdir()
+        (build / "index.html").write_text(f"build {n}")
+        build_site.switch(site, build)
+        assert site.is_symlink() and (site / "index.html").read_text() == f"build {n}"
+    build_site.prune(site)
+    kept = sorted(p.name for p in tmp_path.glob("site.[0-9]*"))
+    assert len(kept) == 3 and kept[-1] == "site.20260104T000000000000Z-1"
+    assert "legacy" not in " ".join(kept)  # the in-place site was moved aside, then pruned as the oldest
