@@ -73,10 +73,16 @@ def generate(questions: int, seed: int = 7) -> Path:
     return path
 
 
+def fresh(work: Path) -> Path:
+    """A new, empty docs folder; old ones are deleted at the end, so no deletion's writeback is timed."""
+    docs = work / f"docs-{len(list(work.iterdir()))}"
+    docs.mkdir()
+    return docs
+
+
 def cli_seconds(source: Path, work: Path) -> tuple[float, float]:
     """Wall and CPU seconds of the real command line importing `source` into an empty docs folder."""
-    docs = work / "docs"
-    shutil.rmtree(docs, ignore_errors=True)
+    docs = fresh(work)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "import_documents.py"), "--docs", str(docs), str(source)],
@@ -113,8 +119,7 @@ def check_identical(source: Path) -> int:
 
 def stages(source: Path, work: Path) -> dict[str, float]:
     """Seconds of each stage of one in-process run into an empty docs folder."""
-    docs = work / "docs"
-    shutil.rmtree(docs, ignore_errors=True)
+    docs = fresh(work)
     times, start = {}, time.perf_counter()
     loaded = importer.load_source(source, REPO)
     times["parse"] = time.perf_counter() - start
@@ -171,7 +176,9 @@ def main() -> int:
 
     big = generate(args.questions)
     work = GENERATED / "work"
-    work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    load_before = os.getloadavg()
     results = {
         "command": "python scripts/bench_import.py " + " ".join(sys.argv[1:]),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -179,6 +186,7 @@ def main() -> int:
         "generated": measure(big, args.questions, args.rounds, work),
         "seed": measure(SEED, 10, args.rounds, work),
         "hot_functions_generated": hot_functions(big, work),
+        "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
     }
     shutil.rmtree(work, ignore_errors=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@ run parsed cleanly, and the files are moved in as one committed unit
 from __future__ import annotations
 
 import html
+import json
 import os
 import sys
 from collections import Counter
@@ -26,9 +27,6 @@ from kb.ingest.lines import DocumentError, Line
 from kb.ingest.lock import run_lock
 from kb.ingest.meta import Note, SourceMeta, check_notes, load_meta
 from kb.pages import PageError, Part, QuestionPage, body_hash, render_question, split_front_matter
-
-
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the pure-Python emitter costs ~1 ms a call
 
 
 class StrictError(ValueError):
@@ -156,8 +154,10 @@ def render_page(page: QuestionPage, group: str) -> str:
     text = render_question(page)
     if not group:
         return text
-    line = yaml.dump({"group": group}, Dumper=DUMPER, allow_unicode=True, width=1000)
-    return text.replace("\nparts:", f"\n{line}parts:", 1)
+    # A JSON string is a YAML double-quoted scalar (no YAML emitter per page); escape all non-ASCII when the
+    # title holds a character YAML would read as a line break (NEL, U+2028).
+    scalar = json.dumps(group, ensure_ascii=not group.isprintable())
+    return text.replace("\nparts:", f"\ngroup: {scalar}\nparts:", 1)
 
 
 def _link_text(text: str) -> str:
