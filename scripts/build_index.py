@@ -3,7 +3,9 @@
 
 The index is written to a new build directory under --index and swapped in
 atomically by replacing the version file INDEX/CURRENT; a running server picks
-it up on its next request. A failed or killed build leaves the current index
+it up on its next request. When a build by the same engine exists, only the pages
+whose content changed since are read again and their records replaced (in a
+copy of the current build); --full reads every page and writes a new index. A failed or killed build leaves the current index
 serving; its leftovers are deleted by the next run. Only the three newest builds
 are kept.
 
@@ -26,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.pages import PageError  # noqa: E402
+from search_api.engines import DEFAULT, ENGINES  # noqa: E402
 from search_api.indexer import build  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -72,17 +75,25 @@ def main(argv: list[str] | None = None) -> int:
                         help="docs directory to index (default: docs/)")
     parser.add_argument("--index", metavar="DIR", type=Path, default=PROJECT_ROOT / ".index",
                         help="index directory (default: .index/)")
+    parser.add_argument("--engine", choices=sorted(ENGINES), default=os.environ.get("KB_ENGINE") or DEFAULT,
+                        help="search engine to build for: whoosh (pure Python, the default) or tantivy (for "
+                             "large collections); default: $KB_ENGINE, else whoosh")
+    parser.add_argument("--full", action="store_true",
+                        help="read every page and write a new index, even when only some pages changed")
     parser.add_argument("--procs", metavar="N", type=int, default=None,
                         help="processes reading pages and writing the index (default: 2 from 2,000 pages, else 1)")
     args = parser.parse_args(argv)
     children_die_with_their_parent()
     try:
-        report = build(args.docs, args.index, procs=args.procs, on_wait=_say_waiting)
+        report = build(args.docs, args.index, procs=args.procs, on_wait=_say_waiting, engine_name=args.engine,
+                       full=args.full)
     except (PageError, ValueError, OSError) as exc:
         print(f"build_index: {exc}; the current index (if any) is unchanged", file=sys.stderr)
         return 1
     kinds = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in report.counts.items())
-    print(f"Indexed {report.documents} records ({kinds}) in {report.seconds:.2f} s: "
+    how = (f"{report.changed_pages} changed page{'s' if report.changed_pages != 1 else ''} re-read"
+           if report.incremental else "full build")
+    print(f"Indexed {report.documents} records ({kinds}) with {report.engine} in {report.seconds:.2f} s ({how}): "
           f"{report.path} ({report.bytes / 1e6:.1f} MB), now current")
     return 0
 

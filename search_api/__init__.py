@@ -10,6 +10,8 @@ Configuration, lowest precedence first: defaults, environment variables, the
 | CORS_ORIGINS      | KB_CORS_ORIGINS        | none      | origins allowed to call the API from a browser (comma-separated) |
 | SEARCH_TIME_LIMIT | KB_SEARCH_TIME_LIMIT   | `1.0`     | seconds of matching per search before partial results |
 | SEARCH_CACHE      | KB_SEARCH_CACHE        | `512`     | answers kept per worker thread for identical requests (0: off) |
+| ENGINE            | KB_ENGINE              | none      | the engine the index must be built by (`whoosh`, `tantivy`; none: the build's own) |
+| SITE_URL          | KB_SITE_URL            | none      | the site's public address: hit URLs are absolute under it (none: paths from the API's root) |
 """
 
 from __future__ import annotations
@@ -21,12 +23,16 @@ from typing import Mapping
 from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 
+from search_api.engines import engine
+
 ENVIRONMENT = {
     "INDEX_DIR": "KB_INDEX_DIR",
     "SITE_DIR": "KB_SITE_DIR",
     "CORS_ORIGINS": "KB_CORS_ORIGINS",
     "SEARCH_TIME_LIMIT": "KB_SEARCH_TIME_LIMIT",
     "SEARCH_CACHE": "KB_SEARCH_CACHE",
+    "ENGINE": "KB_ENGINE",
+    "SITE_URL": "KB_SITE_URL",
 }
 API_PATHS = ("/search", "/health", "/openapi.json")
 # The longest URL (path and query, as sent) answered; longer is a 414 in the JSON error shape. The server
@@ -46,7 +52,7 @@ class SafeJSONProvider(DefaultJSONProvider):
 
 def _settings(config: Mapping | None) -> dict:
     settings = {"INDEX_DIR": ".index", "SITE_DIR": None, "CORS_ORIGINS": (), "SEARCH_TIME_LIMIT": 1.0,
-                "SEARCH_CACHE": 512}
+                "SEARCH_CACHE": 512, "ENGINE": None, "SITE_URL": None}
     for key, var in ENVIRONMENT.items():
         if os.environ.get(var):
             settings[key] = os.environ[var]
@@ -58,6 +64,9 @@ def _settings(config: Mapping | None) -> dict:
     settings["SEARCH_TIME_LIMIT"] = float(settings["SEARCH_TIME_LIMIT"])
     settings["SEARCH_CACHE"] = int(settings["SEARCH_CACHE"])
     settings["INDEX_DIR"] = Path(settings["INDEX_DIR"])
+    if settings["ENGINE"]:
+        engine(settings["ENGINE"])  # an unknown engine is a configuration error now, not a 503 later
+    settings["SITE_URL"] = (settings["SITE_URL"] or "").rstrip("/") or None
     settings["DEBUG"] = False  # never: the debugger would execute code for anyone who can reach it
     settings["PROPAGATE_EXCEPTIONS"] = False
     return settings
@@ -72,7 +81,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_mapping(_settings(config))
     app.json = SafeJSONProvider(app)
     app.extensions["search_index"] = SearchIndex(app.config["INDEX_DIR"], app.config["SEARCH_TIME_LIMIT"],
-                                                 app.config["SEARCH_CACHE"])
+                                                 app.config["SEARCH_CACHE"], app.config["ENGINE"])
     errors.register(app)
     app.register_blueprint(views.bp)
     if app.config["SITE_DIR"]:

@@ -1,12 +1,22 @@
-"""Build the search index from docs/: records → a new Whoosh directory → swapped in atomically.
+"""Build the search index from docs/: records → a new build directory → swapped in atomically.
 
-A failed build deletes its own directory and leaves the version file, and so
-the index being served, untouched. Builds of one index run one at a time (see
+A build is full (every page read, a new index written) or incremental: each build
+keeps, in pages.json, a content hash of every page and the ids of its records; the
+next build hashes the pages again, reads only those that changed, and applies the
+difference to a copy of the current build (hard links: both engines only ever add
+files and replace their small table of contents, so the copy costs no data and the
+build being served is never written to). Either way the new directory is published
+as before: a failed build deletes its own directory and leaves the version file, and
+so the index being served, untouched. Builds of one index run one at a time (see
 store.build_lock): a second build waits, then reads the pages as they are by then.
+
+A change to the concepts' names (which decide every record's mentions), to the
+engine, or to the records' format makes the next build full.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -16,17 +26,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from kb.concepts.concept import load_concepts
+from kb.concepts.concept import ConceptMatcher, load_concepts
+from kb.slugs import CONCEPTS_DIR
 from search_api import store
-from search_api.records import Record, build_records
-from search_api.schema import make_schema
-from search_api.vocabulary import Vocabulary
+from search_api.engines import DEFAULT, engine
+from search_api.records import Record, _page_records, add_mentions, build_records, concept_record, stored_words
+from search_api.vocabulary import Vocabulary, words_of
 
 # From this many pages, reading pages and writing the index (Whoosh's multi-process writer) use
 # two processes: that pays off with two free cores; on small builds starting them costs more.
 MULTIPROCESS_PAGES = 2000
+MANIFEST = "pages.json"
+ENGINE_DIR = "engine"  # the engine's own files, apart from ours (tantivy has a meta.json of its own too)
+FORMAT = 2  # of the records and pages.json; a build of another format is rebuilt in full
 
 
 @dataclass(frozen=True)
@@ -37,66 +49,170 @@ class BuildReport:
     counts: dict
     seconds: float
     bytes: int
+    engine: str = DEFAULT
+    incremental: bool = False
+    changed_pages: int = 0  # pages read (all of them in a full build)
 
 
-def write_index(records: list[Record], directory: Path, procs: int = 1) -> None:
-    """Write the records into a new Whoosh index in `directory` (which must be empty or absent)."""
-    directory.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(directory), make_schema())
-    if procs > 1:
-        writer = ix.writer(procs=procs, limitmb=128, multisegment=True)
-    else:
-        writer = ix.writer(limitmb=128)
-    try:
-        for record in records:
-            writer.add_document(**record.fields())
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    ix.close()
+def page_hashes(docs_dir: Path) -> dict[str, str]:
+    """Every Markdown page under docs_dir (docs-relative path) with a hash of its bytes."""
+    return {p.relative_to(docs_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:32]
+            for p in sorted(docs_dir.rglob("*.md"))}
 
 
-def build(docs_dir: Path, index_root: Path, procs: int | None = None, on_wait=None) -> BuildReport:
-    """Index every question, part and concept page under docs_dir and make it the current index.
+def build(docs_dir: Path, index_root: Path, procs: int | None = None, on_wait=None, engine_name: str = DEFAULT,
+          full: bool = False) -> BuildReport:
+    """Index every question, part and concept page under docs_dir and make it the current index:
+    incrementally when a build of the same engine exists (unless `full`).
 
     on_wait(pid) is called once if another build of index_root is running; this one then waits for it.
     """
+    engine(engine_name)  # an unknown engine fails before anything is touched
     with store.build_lock(index_root, on_wait):
         store.clean_leftovers(index_root)
-        return _build_locked(docs_dir, index_root, procs)
+        started = time.perf_counter()
+        current = None if full else _reusable(index_root, engine_name)
+        if current is not None:
+            report = _build_incremental(docs_dir, index_root, current, started)
+            if report is not None:
+                return report
+        return _build_full(docs_dir, index_root, procs, engine_name, started)
 
 
-def _build_locked(docs_dir: Path, index_root: Path, procs: int | None) -> BuildReport:
-    started = time.perf_counter()
+def _reusable(index_root: Path, engine_name: str) -> store.Build | None:
+    """The current build, if the next can be made from it (same engine and format, with a manifest)."""
+    try:
+        current = store.open_build(index_root)
+    except store.IndexUnavailable:
+        return None
+    same = current.meta.get("engine", DEFAULT) == engine_name and current.meta.get("format") == FORMAT
+    return current if same and (current.path / MANIFEST).is_file() else None
+
+
+def _concept_names(concepts) -> list[dict]:
+    return [{"slug": c.slug, "title": c.title, "aliases": list(c.aliases)} for c in concepts]
+
+
+def _publish(index_root: Path, tmp: Path, meta: dict, vocabulary: Vocabulary, manifest: dict) -> Path:
+    """Write the build's files beside the engine's, then rename it into place and make it current."""
+    vocabulary.save(tmp)
+    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (tmp / store.META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+    final = index_root / meta["version"]
+    tmp.rename(final)
+    store.publish(index_root, final)
+    store.prune(index_root)
+    return final
+
+
+def _meta(name: str, engine_name: str, counts: Counter, concepts: list[dict]) -> dict:
+    return {
+        "version": name,
+        "engine": engine_name,
+        "format": FORMAT,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "documents": sum(counts.values()),
+        "counts": dict(sorted((k, v) for k, v in counts.items() if v)),
+        "concepts": concepts,
+    }
+
+
+def _manifest(hashes: dict[str, str], records: list[Record]) -> dict:
+    ids: dict[str, list[str]] = {}
+    for record in records:
+        ids.setdefault(record.source, []).append(record.id)
+    return {"pages": {path: {"hash": digest, "ids": ids.get(path, [])} for path, digest in hashes.items()}}
+
+
+def _report(final: Path, meta: dict, started: float, engine_name: str, incremental: bool, pages: int) -> BuildReport:
+    size = sum(f.stat().st_size for f in final.rglob("*") if f.is_file())
+    return BuildReport(meta["version"], final, meta["documents"], meta["counts"], time.perf_counter() - started,
+                       size, engine_name, incremental, pages)
+
+
+def _build_full(docs_dir: Path, index_root: Path, procs: int | None, engine_name: str, started: float) -> BuildReport:
+    hashes = page_hashes(docs_dir)  # before reading: a page edited meanwhile is read again next time
     if procs is None:
-        pages = sum(1 for _ in docs_dir.rglob("*.md"))
-        procs = min(os.cpu_count() or 1, 2) if pages >= MULTIPROCESS_PAGES else 1
+        procs = min(os.cpu_count() or 1, 2) if len(hashes) >= MULTIPROCESS_PAGES else 1
     concepts = load_concepts(docs_dir)
     records = build_records(docs_dir, concepts, procs)
     if not records:
         raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
-
     name = store.new_build_name()
     tmp = index_root / f".tmp-{name}"
     try:
-        write_index(records, tmp, procs=procs)
-        Vocabulary.from_texts(r.text for r in records).save(tmp)
-        counts = dict(sorted(Counter(r.type for r in records).items()))
-        meta = {
-            "version": name,
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "documents": len(records),
-            "counts": counts,
-            "concepts": [{"slug": c.slug, "title": c.title, "aliases": list(c.aliases)} for c in concepts],
-        }
-        (tmp / store.META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
-        final = index_root / name
-        tmp.rename(final)
+        engine(engine_name).write(records, tmp / ENGINE_DIR, procs=procs)
+        meta = _meta(name, engine_name, Counter(r.type for r in records), _concept_names(concepts))
+        final = _publish(index_root, tmp, meta, Vocabulary.from_texts(r.text for r in records),
+                         _manifest(hashes, records))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    store.publish(index_root, final)
-    store.prune(index_root)
-    size = sum(f.stat().st_size for f in final.iterdir() if f.is_file())
-    return BuildReport(name, final, len(records), counts, time.perf_counter() - started, size)
+    return _report(final, meta, started, engine_name, False, len(hashes))
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    """A copy of a build directory made of hard links (lock files left out)."""
+    target.mkdir(parents=True)
+    for path in source.iterdir():
+        if path.is_dir():
+            _link_copy(path, target / path.name)
+        elif path.is_file() and "lock" not in path.name.lower():
+            os.link(path, target / path.name)
+
+
+def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, started: float) -> BuildReport | None:
+    """The current build with the changed pages' records replaced; None when only a full build will do."""
+    hashes = page_hashes(docs_dir)
+    old_pages = json.loads((current.path / MANIFEST).read_text(encoding="utf-8"))["pages"]
+    changed = sorted(p for p, digest in hashes.items() if old_pages.get(p, {}).get("hash") != digest)
+    removed = sorted(set(old_pages) - set(hashes))
+    concepts = load_concepts(docs_dir) if any(p.startswith(f"{CONCEPTS_DIR}/") for p in changed + removed) else None
+    if concepts is not None and _concept_names(concepts) != current.meta.get("concepts"):
+        return None  # names decide every record's mentions
+    engine_name = current.meta["engine"]
+    if not changed and not removed:
+        return _report(current.path, current.meta, started, engine_name, True, 0)  # nothing to do
+    if concepts is None:
+        concepts = load_concepts(docs_dir) if changed else []
+    records = _changed_records(docs_dir, changed, concepts)
+    old_ids = {i for p in changed + removed for i in old_pages.get(p, {}).get("ids", [])}
+    name = store.new_build_name()
+    tmp = index_root / f".tmp-{name}"
+    try:
+        _link_copy(current.path, tmp)
+        vocabulary = Vocabulary.load(current.path)
+        counts = Counter(current.meta["counts"])
+        reader = engine(engine_name).open(current.path / ENGINE_DIR)
+        try:
+            for old in reader.stored_by_id(sorted(old_ids)):
+                vocabulary.remove(words_of(stored_words(old)))
+                counts[old["type"]] -= 1
+        finally:
+            reader.close()
+        for record in records:
+            vocabulary.add(words_of(record.text))
+            counts[record.type] += 1
+        if not sum(counts.values()):
+            raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
+        engine(engine_name).update(tmp / ENGINE_DIR, old_ids, records)
+        for path in (tmp / MANIFEST, tmp / store.META_FILE, tmp / "vocabulary.json"):
+            path.unlink(missing_ok=True)  # links to the current build's: written anew, never through
+        pages = {p: old_pages[p] for p in hashes if p in old_pages and p not in changed}
+        pages.update(_manifest({p: hashes[p] for p in changed}, records)["pages"])
+        meta = _meta(name, engine_name, counts, current.meta.get("concepts", []))
+        final = _publish(index_root, tmp, meta, vocabulary, {"pages": dict(sorted(pages.items()))})
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _report(final, meta, started, engine_name, True, len(changed))
+
+
+def _changed_records(docs_dir: Path, changed: list[str], concepts: list) -> list[Record]:
+    """The records of these pages (question and concept pages), with their mentions."""
+    concept_paths = {f"{CONCEPTS_DIR}/{c.slug}.md": c for c in concepts}
+    records = _page_records([docs_dir / p for p in changed if p not in concept_paths], docs_dir, concepts)
+    own = [concept_record(concept_paths[p]) for p in changed if p in concept_paths]
+    if own:
+        add_mentions(own, ConceptMatcher(concepts))
+    return records + own

@@ -49,7 +49,9 @@ SCHEMAS = {
             "title_text": {"type": "string", "description": "The same title as plain text: no Markdown, TeX "
                                                             "turned into Unicode ('p_θ', '‖', '×')."},
             "page_title": {"type": "string", "description": "The title of the page the record is on."},
-            "url": {"type": "string", "pattern": "^/", "description": "Site-relative URL, with the part's anchor."},
+            "url": {"type": "string", "pattern": "^(/|https?://)",
+                    "description": "The page's URL with the part's anchor: absolute under the configured SITE_URL, "
+                                   "else a path from the site's root (under the API's own mount point)."},
             "snippet": {"type": "string", "description": "HTML: escaped text whose only markup is <mark>."},
             "score": {"type": "number"},
             "concepts": {"type": "array", "items": {"type": "string", "pattern": SLUG_PATTERN}},
@@ -57,7 +59,7 @@ SCHEMAS = {
     },
     "SearchResponse": {
         "type": "object",
-        "required": ["query", "total", "page", "limit", "took_ms", "suggestion", "results"],
+        "required": ["query", "total", "page", "limit", "took_ms", "suggestion", "unmatched", "results"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string", "description": "The query as searched (normalised)."},
@@ -66,6 +68,9 @@ SCHEMAS = {
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             "took_ms": {"type": "number", "minimum": 0},
             "suggestion": {"type": ["string", "null"], "description": "A corrected query when words were not found."},
+            "unmatched": {"type": "array", "items": {"type": "string"},
+                          "description": "The query's words (as typed) that match nothing in the index, not even "
+                                         "with typos or as a concept's other name; stop words are not listed."},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
         },
     },

@@ -18,8 +18,7 @@ from pathlib import Path
 from kb.concepts.concept import ConceptMatcher
 from kb.pages import PageError, QuestionPage, looks_like_question, question_from_text
 from kb.plaintext import inline_text
-from kb.slugs import concept_path, page_url
-from search_api.analysis import boosted
+from kb.slugs import CONCEPTS_DIR, concept_path, page_url
 from search_api.schema import BOOSTS
 
 FENCE = re.compile(r"^\s*(```+|~~~+)")
@@ -32,7 +31,7 @@ RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|\|?\s*:?-{3,}.*)\s*$")
 
 @dataclass
 class Record:
-    """One search record; `fields()` is its Whoosh document."""
+    """One search record, the same for every engine."""
 
     id: str
     type: str  # question | part | concept
@@ -49,24 +48,32 @@ class Record:
     concepts: list[str] = field(default_factory=list)  # slugs the page or part names, first mention first
     mentions: list[str] = field(default_factory=list)  # a slug per mention in this record's own text
     listing: str = ""  # a question's list of its parts: shown, but counting less than the parts themselves
+    source: str = ""  # the page it comes from, relative to docs/ (what incremental builds compare)
 
     @property
     def text(self) -> str:
         """All its words, for concept mentions and the typo vocabulary."""
         return " ".join([self.title, *self.headings, *self.aliases, self.body, self.listing])
 
-    def fields(self) -> dict:
-        """The Whoosh document for this record."""
+    def segments(self) -> list[tuple[float, str]]:
+        """The parts of the combined `text` field with how much each word counts (schema.BOOSTS)."""
+        return [(BOOSTS["title"], self.title), (BOOSTS["aliases"], " ; ".join(self.aliases)),
+                (BOOSTS["headings"], " ; ".join(self.headings)), (BOOSTS["body"], self.body),
+                (BOOSTS["listing"], self.listing)]
+
+    def stored(self) -> dict:
+        """What every engine stores for a hit: the result's fields, and (headings, body) its words."""
         return {
             "id": self.id, "type": self.type, "collection": self.collection, "question": self.question,
-            "part": self.part, "url": self.url, "page_title": self.page_title,
-            "concepts": ",".join(self.concepts), "mentions": " ".join(self.mentions),
-            "title": self.title, "headings": " ".join(self.headings), "math": " ".join(self.math),
-            "body": " ".join(s for s in (self.body, self.listing) if s),
-            "text": boosted((BOOSTS["title"], self.title), (BOOSTS["aliases"], " ; ".join(self.aliases)),
-                            (BOOSTS["headings"], " ; ".join(self.headings)), (BOOSTS["body"], self.body),
-                            (BOOSTS["listing"], self.listing)),
+            "part": self.part, "url": self.url, "title": self.title, "page_title": self.page_title,
+            "headings": self.headings, "body": " ".join(s for s in (self.body, self.listing) if s),
+            "concepts": self.concepts,
         }
+
+
+def stored_words(stored: dict) -> str:
+    """The words of a stored record, as `Record.text` has them (its aliases aside: only concepts have any)."""
+    return " ".join([stored["title"], *stored["headings"], stored["body"]])
 
 
 @dataclass
@@ -148,12 +155,14 @@ def question_records(page: QuestionPage, docs_path: str) -> list[Record]:
             id=f"{page.id}#{part.anchor}", type="part", title=part.title, url=page_url(docs_path, part.anchor),
             body=text.body, headings=[f"{label} ({part.label})", *text.headings], math=text.math,
             collection=page.collection, question=page.question, part=part.label, page_title=page.title,
+            source=docs_path,
         ))
     listing = " ".join(f"({p.label}) {p.title}" for p in page.parts)
     question = Record(
         id=page.id, type="question", title=page.title, url=page_url(docs_path),
         body=intro.body, listing=listing, headings=[label, *intro.headings],
         math=intro.math, collection=page.collection, question=page.question, page_title=page.title,
+        source=docs_path,
     )
     return [question, *parts]
 
@@ -211,8 +220,13 @@ def concept_record(concept) -> Record:
     return Record(
         id=f"concept:{concept.slug}", type="concept", title=concept.title, url=page_url(concept_path(concept.slug)),
         body=body, headings=text.headings, math=text.math, page_title=concept.title,
-        aliases=[concept.title, *concept.aliases],
+        aliases=[concept.title, *concept.aliases], source=concept_source(concept.slug),
     )
+
+
+def concept_source(slug: str) -> str:
+    """A concept page's path relative to docs/."""
+    return f"{CONCEPTS_DIR}/{slug}.md"
 
 
 def _question_page(path: Path, docs_dir: Path) -> tuple[str, QuestionPage] | None:

@@ -18,7 +18,11 @@ def _index() -> SearchIndex:
 @bp.get("/search")
 def search():
     params = parse_params(request.args)
-    return jsonify(_index().search(params))
+    found = _index().search(params)
+    base = current_app.config["SITE_URL"] or request.script_root
+    # Hits hold site-root paths; the answer cache holds them too, so each response gets copies.
+    found["results"] = [{**hit, "url": base + hit["url"]} for hit in found["results"]]
+    return jsonify(found)
 
 
 @bp.get("/health")

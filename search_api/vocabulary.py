@@ -1,6 +1,6 @@
 """The words of the index, unstemmed, with how many records use each: what typos are corrected to.
 
-Kept beside the Whoosh files (vocabulary.json) rather than as an indexed field:
+Kept beside the engine's files (vocabulary.json) rather than as an indexed field:
 a second analysed copy of every text doubled the indexing work. Lookups walk
 Whoosh's own Levenshtein automaton over the sorted word list.
 """
@@ -47,6 +47,20 @@ class Vocabulary:
     def save(self, directory: Path) -> None:
         (directory / FILE).write_text(json.dumps(dict(sorted(self.counts.items())), ensure_ascii=False),
                                       encoding="utf-8")
+
+    def add(self, words: Iterable[str]) -> None:
+        """Count one more record using each of these words (building only: lookups need a reload)."""
+        for word in words:
+            self.counts[word] = self.counts.get(word, 0) + 1
+
+    def remove(self, words: Iterable[str]) -> None:
+        """Count one record fewer using each of these words (building only: lookups need a reload)."""
+        for word in words:
+            left = self.counts.get(word, 0) - 1
+            if left > 0:
+                self.counts[word] = left
+            else:
+                self.counts.pop(word, None)
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from search_api import create_app
+from search_api.engines import ENGINES
 from search_api.indexer import build
 from search_api.params import parse_params
 from search_api.searcher import SearchIndex
@@ -32,23 +33,29 @@ def fixture_docs() -> Path:
     return FIXTURE_DOCS
 
 
+@pytest.fixture(scope="session", params=sorted(ENGINES))
+def engine_name(request) -> str:
+    """Every engine: each test that uses an index runs once per engine."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def fixture_index(tmp_path_factory) -> Path:
-    index = tmp_path_factory.mktemp("fixture-index") / ".index"
-    build(FIXTURE_DOCS, index)
+def fixture_index(tmp_path_factory, engine_name) -> Path:
+    index = tmp_path_factory.mktemp(f"fixture-index-{engine_name}") / ".index"
+    build(FIXTURE_DOCS, index, engine_name=engine_name)
     return index
 
 
 @pytest.fixture(scope="session")
-def fixture_search(fixture_index):
+def fixture_search(fixture_index, engine_name):
     """search(q, **params) -> the response dict, on the fixture index, without Flask."""
-    index = SearchIndex(fixture_index)
+    index = SearchIndex(fixture_index, engine=engine_name)
     return lambda q, **params: index.search(parse_params({"q": q, **{k: str(v) for k, v in params.items()}}))
 
 
 @pytest.fixture
-def app(fixture_index):
-    return create_app({"INDEX_DIR": fixture_index, "CORS_ORIGINS": "https://allowed.example"})
+def app(fixture_index, engine_name):
+    return create_app({"INDEX_DIR": fixture_index, "ENGINE": engine_name, "CORS_ORIGINS": "https://allowed.example"})
 
 
 @pytest.fixture
@@ -57,13 +64,13 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def seed_index(tmp_path_factory) -> Path:
-    index = tmp_path_factory.mktemp("seed-index") / ".index"
-    build(REPO / "docs", index)
+def seed_index(tmp_path_factory, engine_name) -> Path:
+    index = tmp_path_factory.mktemp(f"seed-index-{engine_name}") / ".index"
+    build(REPO / "docs", index, engine_name=engine_name)
     return index
 
 
 @pytest.fixture(scope="session")
-def seed_search(seed_index):
-    index = SearchIndex(seed_index)
+def seed_search(seed_index, engine_name):
+    index = SearchIndex(seed_index, engine=engine_name)
     return lambda q, **params: index.search(parse_params({"q": q, **{k: str(v) for k, v in params.items()}}))

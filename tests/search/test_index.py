@@ -37,8 +37,8 @@ def search(index: SearchIndex, q: str) -> list[str]:
     return [r["id"] for r in index.search(parse_params({"q": q}))["results"]]
 
 
-def test_build_writes_a_version_file_and_metadata(docs, tmp_path):
-    report = build(docs, tmp_path / "ix")
+def test_build_writes_a_version_file_and_metadata(docs, tmp_path, engine_name):
+    report = build(docs, tmp_path / "ix", engine_name=engine_name)
     assert (tmp_path / "ix" / "CURRENT").read_text().strip() == report.version
     assert report.counts == {"concept": 3, "part": 2, "question": 3} and report.documents == 8
     meta = store.open_build(tmp_path / "ix").meta
@@ -46,40 +46,40 @@ def test_build_writes_a_version_file_and_metadata(docs, tmp_path):
     assert {c["slug"] for c in meta["concepts"]} == {"cnn", "kl-divergence", "variational-autoencoder"}
 
 
-def test_a_rebuilt_index_is_served_without_a_restart(docs, tmp_path):
+def test_a_rebuilt_index_is_served_without_a_restart(docs, tmp_path, engine_name):
     index = SearchIndex(tmp_path / "ix")
-    build(docs, tmp_path / "ix")
+    build(docs, tmp_path / "ix", engine_name=engine_name)
     assert search(index, "zebra") == []
     first_version = index.health()["version"]
     (docs / "questions" / "sample-exam" / "q4.md").write_text(NEW_PAGE)
-    build(docs, tmp_path / "ix")
+    build(docs, tmp_path / "ix", engine_name=engine_name)
     assert search(index, "zebra") == ["sample-exam/q4"]  # same object, new build
     assert index.health()["version"] != first_version and index.health()["documents"] == 9
 
 
-def test_a_failed_build_leaves_the_current_index_serving(docs, tmp_path):
+def test_a_failed_build_leaves_the_current_index_serving(docs, tmp_path, engine_name):
     index = SearchIndex(tmp_path / "ix")
-    build(docs, tmp_path / "ix")
+    build(docs, tmp_path / "ix", engine_name=engine_name)
     version = index.health()["version"]
     (docs / "questions" / "sample-exam" / "q9.md").write_text("---\nid: x\ncollection: sample-exam\nquestion: 9\n---\n")
     with pytest.raises(ValueError, match="q9.md"):
-        build(docs, tmp_path / "ix")
+        build(docs, tmp_path / "ix", engine_name=engine_name)
     assert index.health()["version"] == version
     assert search(index, "dropout") == ["sample-exam/q1"]
     assert not [p for p in (tmp_path / "ix").iterdir() if p.name.startswith(".tmp")]
 
 
-def test_only_the_newest_builds_are_kept(docs, tmp_path):
-    versions = [build(docs, tmp_path / "ix").version for _ in range(5)]
+def test_only_the_newest_builds_are_kept(docs, tmp_path, engine_name):
+    versions = [build(docs, tmp_path / "ix", engine_name=engine_name, full=True).version for _ in range(5)]
     kept = sorted(p.name for p in (tmp_path / "ix").iterdir() if p.is_dir())
     assert kept == versions[-store.KEEP_BUILDS:]
 
 
-def test_missing_or_broken_index_is_unavailable_with_instructions(docs, tmp_path):
+def test_missing_or_broken_index_is_unavailable_with_instructions(docs, tmp_path, engine_name):
     index = SearchIndex(tmp_path / "nothing")
     with pytest.raises(store.IndexUnavailable, match="scripts/build_index.py"):
         index.search(parse_params({"q": "dropout"}))
-    report = build(docs, tmp_path / "ix")
+    report = build(docs, tmp_path / "ix", engine_name=engine_name)
     (report.path / store.META_FILE).unlink()
     with pytest.raises(store.IndexUnavailable, match="unreadable"):
         SearchIndex(tmp_path / "ix").health()
@@ -100,7 +100,7 @@ def test_each_thread_has_its_own_searcher(fixture_index):
             for _ in range(15):
                 for q, hits in expected.items():
                     assert search(index, q) == hits
-            searchers.add(id(index.current().searcher))
+            searchers.add(id(index.current().reader))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -117,13 +117,13 @@ def test_a_forked_process_opens_its_own_searcher(fixture_index, monkeypatch):
     parent = index.current()
     monkeypatch.setattr(os, "getpid", lambda: parent.pid + 1)  # as seen from a child after fork
     child = index.current()
-    assert child is not parent and child.searcher is not parent.searcher
+    assert child is not parent and child.reader is not parent.reader
 
 
-def test_a_build_failing_while_writing_cleans_up(docs, tmp_path, monkeypatch):
-    import search_api.indexer as indexer
+def test_a_build_failing_while_writing_cleans_up(docs, tmp_path, monkeypatch, engine_name):
+    from search_api.engines import engine
 
-    build(docs, tmp_path / "ix")
+    build(docs, tmp_path / "ix", engine_name=engine_name)
     before = (tmp_path / "ix" / "CURRENT").read_text()
 
     def broken(records, directory, procs=1):
@@ -131,15 +131,15 @@ def test_a_build_failing_while_writing_cleans_up(docs, tmp_path, monkeypatch):
         (directory / "half-written.seg").write_bytes(b"x")
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(indexer, "write_index", broken)
+    monkeypatch.setattr(engine(engine_name), "write", broken)
     with pytest.raises(OSError):
-        build(docs, tmp_path / "ix")
+        build(docs, tmp_path / "ix", engine_name=engine_name, full=True)
     assert (tmp_path / "ix" / "CURRENT").read_text() == before
     assert not [p for p in (tmp_path / "ix").iterdir() if p.name.startswith(".tmp")]
 
 
-def test_identical_requests_are_answered_from_a_per_build_cache(docs, tmp_path):
-    build(docs, tmp_path / "ix")
+def test_identical_requests_are_answered_from_a_per_build_cache(docs, tmp_path, engine_name):
+    build(docs, tmp_path / "ix", engine_name=engine_name)
     cached, uncached = SearchIndex(tmp_path / "ix", cache_size=2), SearchIndex(tmp_path / "ix", cache_size=0)
     params = parse_params({"q": "dropout"})
     assert cached.search(params)["results"] == uncached.search(params)["results"]
@@ -148,7 +148,7 @@ def test_identical_requests_are_answered_from_a_per_build_cache(docs, tmp_path):
         cached.search(parse_params({"q": q}))
     assert [p.q for p in cached.current().cache] == ["latent", "dropout"]  # least recently used dropped
     (docs / "questions" / "sample-exam" / "q1.md").unlink()
-    build(docs, tmp_path / "ix")
+    build(docs, tmp_path / "ix", engine_name=engine_name)
     assert cached.search(params)["results"] == []  # a new build starts a new cache
 
 

@@ -77,7 +77,7 @@ def test_question_and_part_records():
     question, first, second = question_records(question_from_text(PAGE), "questions/c/q4.md")
     assert (question.id, question.type, question.url, question.part) == ("c/q4", "question", "/questions/c/q4/", None)
     assert question.body == "Intro text." and question.listing == "(a) First (ii) Second"
-    assert question.fields()["body"] == "Intro text. (a) First (ii) Second"  # the snippet shows both
+    assert question.stored()["body"] == "Intro text. (a) First (ii) Second"  # the snippet shows both
     assert (first.id, first.type, first.part, first.title) == ("c/q4#part-a", "part", "a", "First")
     assert first.url == "/questions/c/q4/#part-a"
     assert second.url == "/questions/c/q4/#part-ii" and second.page_title == "Two parts"

@@ -16,7 +16,7 @@ def first(response: dict) -> str:
 
 def test_result_shape(fixture_search):
     response = fixture_search("latent space")
-    assert set(response) == {"query", "total", "page", "limit", "took_ms", "suggestion", "results"}
+    assert set(response) == {"query", "total", "page", "limit", "took_ms", "suggestion", "unmatched", "results"}
     hit = response["results"][0]
     assert hit == {
         "id": "sample-exam/q2#part-b", "type": "part", "collection": "sample-exam", "question": "Q2",

@@ -139,7 +139,7 @@ def test_a_tex_command_after_a_joiner_is_part_of_the_word():
 @pytest.fixture(scope="module")
 def seed_texts() -> dict[str, str]:
     """What each seed record's snippet is cut from, by id."""
-    return {r.id: r.fields()["body"] or r.title for r in build_records(REPO / "docs", load_concepts(REPO / "docs"))}
+    return {r.id: r.stored()["body"] or r.title for r in build_records(REPO / "docs", load_concepts(REPO / "docs"))}
 
 
 @pytest.mark.parametrize("q", ["one to one alignment", "model's performance", "sequence length", "moderate grey",

@@ -1,0 +1,190 @@
+"""tantivy (Rust, through its Python package): the engine for large collections. Schema, writer, reader.
+
+Words are analysed by our own analyzer (`search_api.analysis`) and handed to tantivy
+pre-tokenized, positions included, so both engines index exactly the same terms: a
+joined word's parts and merged form, math tokens, Snowball stems. tantivy has no
+per-token boost: a word of the combined `text` field is repeated at its position
+TOKEN_REPEATS times its part's weight (schema.BOOSTS: title 6, body 2, list of parts 1),
+as Whoosh's BM25F takes the sum of boosts as the term's frequency. Twice the weight
+rather than once: the list of parts (0.5) still counts half a body word, and on the
+seed this keeps every relevance case (once per weight put a concept page above the
+answer for "reconstruction term"). Searching runs in Rust without Python per posting; the
+time limit is checked before the search and the ranking checks, which cannot be
+interrupted (at 100,000 questions a search takes milliseconds).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import tantivy
+
+from search_api.analysis import text_analyzer
+from search_api.engines import Collected
+from search_api.plan import Node, Plan, Terms
+from search_api.records import Record
+
+NAME = "tantivy"
+WORD_FIELDS = ("text", "title", "headings", "math")
+FILTER_FIELDS = ("id", "type", "collection", "concepts")
+TOKEN_REPEATS = 2  # a `text` token is indexed this many times its part's weight (see above)
+HEAP_BYTES = 256_000_000  # the writer's buffer, split between its threads
+
+
+def make_schema() -> tantivy.Schema:
+    """The one tantivy schema: the writer below creates it, the reader reads it (see search_api.schema)."""
+    builder = tantivy.SchemaBuilder()
+    for name in FILTER_FIELDS:  # exact values, matched whole; `concepts` holds one value per slug
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("mentions", tokenizer_name="raw", index_option="freq")  # one slug per mention
+    for name in WORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", index_option="position")
+    builder.add_bytes_field("record", stored=True)  # Record.stored() as JSON
+    return builder.build()
+
+
+_ANALYZER = text_analyzer()
+
+
+def _tokens(segments: list[tuple[float, str]]) -> tantivy.PreTokenizedString:
+    """Our analyzer's terms at its positions; each repeated as many times as its segment's weight."""
+    tokens, pos, Token = [], 0, tantivy.Token
+    for boost, text in segments:
+        if not text:
+            continue
+        repeat = max(1, round(boost * TOKEN_REPEATS))
+        last = pos
+        for t in _ANALYZER(text, positions=True, start_pos=pos):
+            token = Token(t.text, t.pos, 0, 0)
+            tokens.extend([token] * repeat)
+            last = t.pos
+        pos = last + 100  # as analysis.SEGMENT_GAP: no phrase spans two parts
+    return tantivy.PreTokenizedString("", tokens)
+
+
+def _document(record: Record) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("id", record.id)
+    doc.add_text("type", record.type)
+    if record.collection:
+        doc.add_text("collection", record.collection)
+    for slug in record.concepts:
+        doc.add_text("concepts", slug)
+    if record.mentions:
+        doc.add_pre_tokenized_text("mentions", tantivy.PreTokenizedString(
+            "", [tantivy.Token(slug, n, 0, 0) for n, slug in enumerate(record.mentions)]))
+    doc.add_pre_tokenized_text("text", _tokens(record.segments()))
+    doc.add_pre_tokenized_text("title", _tokens([(1.0, record.title)]))
+    doc.add_pre_tokenized_text("headings", _tokens([(1.0, " ".join(record.headings))]))
+    doc.add_pre_tokenized_text("math", _tokens([(1.0, " ".join(record.math))]))
+    doc.add_bytes("record", json.dumps(record.stored(), ensure_ascii=False).encode("utf-8"))
+    return doc
+
+
+def write(records: list[Record], directory: Path, procs: int = 1) -> None:
+    """Write the records into a new tantivy index in `directory` (which must be empty or absent)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(make_schema(), path=str(directory))
+    writer = index.writer(HEAP_BYTES, max(1, procs))
+    try:
+        for record in records:
+            writer.add_document(_document(record))
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    writer.wait_merging_threads()
+
+
+def update(directory: Path, remove: set[str], records: list[Record]) -> None:
+    """Delete the records with these ids and add these, in one commit."""
+    index = tantivy.Index.open(str(directory))
+    writer = index.writer(50_000_000, 1)
+    try:
+        for record_id in remove:
+            writer.delete_documents_by_term("id", record_id)
+        for record in records:
+            writer.add_document(_document(record))
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    writer.wait_merging_threads()
+
+
+class Reader:
+    """One thread's searcher over one tantivy index. Keys are (segment, doc) pairs."""
+
+    def __init__(self, directory: Path):
+        self.index = tantivy.Index.open(str(directory))
+        self.schema = self.index.schema
+        self.searcher = self.index.searcher()
+        self._addresses: dict[tuple[int, int], object] = {}
+        self._stored: dict[tuple[int, int], dict] = {}
+
+    def doc_count(self) -> int:
+        return self.searcher.num_docs
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return self.searcher.doc_freq(fieldname, term)
+
+    def query(self, node: Node) -> tantivy.Query:
+        """The tantivy query of a plan node."""
+        if isinstance(node, Terms):
+            if len(node.terms) == 1:
+                query = tantivy.Query.term_query(self.schema, node.field, node.terms[0], index_option="freq")
+            else:
+                query = tantivy.Query.phrase_query(self.schema, node.field, list(node.terms))
+        else:
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Should, self.query(o)) for o in node.options])
+        return query if node.boost == 1.0 else tantivy.Query.boost_query(query, node.boost)
+
+    def _filter(self, field: str, values: list[str]) -> tuple:
+        """A clause that only restricts (scores nothing)."""
+        return (tantivy.Occur.Must, tantivy.Query.const_score_query(
+            tantivy.Query.term_set_query(self.schema, field, values), 0.0))
+
+    def search(self, plan: Plan, filters: dict[str, str], depth: int, deadline: float) -> Collected:
+        if time.perf_counter() > deadline:
+            return Collected([], 0, True)
+        clauses = [(tantivy.Occur.Must, self.query(plan.required))]
+        if plan.optional is not None:
+            clauses.append((tantivy.Occur.Should, self.query(plan.optional)))
+        clauses += [self._filter(name, [value]) for name, value in sorted(filters.items())]
+        found = self.searcher.search(tantivy.Query.boolean_query(clauses), depth, count=True)
+        self._addresses = {(a.segment_ord, a.doc): a for _, a in found.hits}
+        self._stored = {key: json.loads(self.searcher.doc(a).get_first("record"))
+                        for key, a in self._addresses.items()}
+        return Collected([((a.segment_ord, a.doc), score) for score, a in found.hits], found.count,
+                         time.perf_counter() > deadline)
+
+    def concept_keys(self, keys) -> set:
+        return {key for key in keys if self._stored[key]["type"] == "concept"}
+
+    def matching(self, node: Node | None, keys) -> set:
+        """Which of the keys (hits of the last search) the node matches: one search among them."""
+        if node is None or not keys:
+            return set()
+        among = self._filter("id", [self._stored[key]["id"] for key in keys])
+        found = self.searcher.search(tantivy.Query.boolean_query([(tantivy.Occur.Must, self.query(node)), among]),
+                                     len(keys), count=False)
+        return {(a.segment_ord, a.doc) for _, a in found.hits}
+
+    def records(self, keys) -> list[dict]:
+        return [self._stored[key] for key in keys]
+
+    def stored_by_id(self, ids: list[str]) -> list[dict]:
+        if not ids:
+            return []
+        found = self.searcher.search(tantivy.Query.term_set_query(self.schema, "id", list(ids)), len(ids),
+                                     count=False)
+        return [json.loads(self.searcher.doc(a).get_first("record")) for _, a in found.hits]
+
+    def close(self) -> None:
+        self.searcher = self.index = None
+
+
+def open(directory: Path) -> Reader:  # noqa: A001 - the engine interface's name
+    return Reader(directory)
