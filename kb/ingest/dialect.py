@@ -162,13 +162,26 @@ def choose(lines: list[Line], source: str, pin: str = "") -> Choice:
             used = sorted([*used, c], key=lambda x: x.index)
             warnings.append(f"{source}:{c.line}: question {c.marker.number} is written as a Q-marker in a document of "
                             f"{dialect.describe()}; taken as question {c.marker.number}")
-        elif c.shape == "q-markers" or (c.shape in NUMBERED_SHAPES) == numbered and (not numbered or _fills_gap(c, used)):
+        elif c.shape == "q-markers" or _suspicious(c, dialect, used):
             what = f"question {c.marker.number}" if c.marker.number else "a question"
             seen = Dialect(c.shape, c.level if c.shape in HEADING_SHAPES else None).describe()
             warnings.append(f"{source}:{c.line}: looks like {what} ({seen}) but this document's questions are "
                             f"{dialect.describe()}; kept as text")
     warnings += _check_numbers(used, source)
     return Choice(dialect, used, warnings)
+
+
+# An un-numbered question written in the numbered shape's own style: a question that lost its number.
+UNNUMBERED_TWIN = {"numbered-headings": "question-headings", "numbered-bold": "question-bold"}
+
+
+def _suspicious(c: Candidate, dialect: Dialect, used: list[Candidate]) -> bool:
+    """Whether an unused candidate could be a question the chosen dialect missed (so it is reported)."""
+    if dialect.shape not in NUMBERED_SHAPES:
+        return c.shape not in NUMBERED_SHAPES  # another un-numbered shape
+    if c.shape in NUMBERED_SHAPES:
+        return _fills_gap(c, used)  # a number the sequence lacks, right where it is missing
+    return UNNUMBERED_TWIN.get(dialect.shape) == c.shape and c.level == dialect.level
 
 
 def _fills_gap(c: Candidate, used: list[Candidate]) -> bool:

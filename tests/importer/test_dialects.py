@@ -144,6 +144,7 @@ def test_unused_markers_gaps_and_empty_questions_are_reported_with_lines():
     mixed = load_source(DIALECTS / "mixed-styles.md", ROOT).document.warnings
     assert any(":9: question 3 is written as a Q-marker" in w for w in mixed)
     assert any(":17: looks like question 5 (numbered headings (h2))" in w for w in mixed)
+    assert any(":21: looks like a question (question-shaped headings (h3))" in w for w in mixed)  # lost its number
     gaps = load_source(DIALECTS / "gaps-and-empty.txt", ROOT).document.warnings
     assert [w.split(": ", 1)[0].rsplit(":", 1)[-1] for w in gaps] == ["5", "7"]
     assert "question 2 has no text" in gaps[0] and "question 3 missing" in gaps[1]
