@@ -43,7 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.concepts.concept import load_concepts  # noqa: E402
 from kb.concepts.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
-from kb.ingest.importer import StrictError, planned_questions, question_title, run  # noqa: E402
+from kb.ingest.importer import StrictError, planned_questions, run  # noqa: E402
+from kb.ingest.render import question_title  # noqa: E402
 from kb.ingest.lock import LockBusy  # noqa: E402
 from kb.pages import PageError  # noqa: E402
 from kb.ingest.lines import DocumentError  # noqa: E402

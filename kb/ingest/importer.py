@@ -1,7 +1,8 @@
 """The import run: sources -> parsed documents -> planned pages -> files in docs/.
 
-Reads top to bottom: `load_source` (I/O in), `plan_pages` (pure), `decide` (reads
-docs/ to protect contributors' edits), `apply` (I/O out). The whole run holds the
+Reads top to bottom: `load_source` (I/O in), `plan` (page text from `kb.ingest.render`,
+images, the round-trip check), `decide` (reads docs/ to protect contributors' edits),
+`apply` (I/O out). The whole run holds the
 import lock (`kb.ingest.lock`); nothing is written unless every document of the
 run parsed cleanly, and the files are moved in as one committed unit
 (`kb.ingest.staging`).
@@ -9,24 +10,21 @@ run parsed cleanly, and the files are moved in as one committed unit
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from kb import slugs
 from kb.ingest import roundtrip, staging
-from kb.ingest.document import Document, Question, Section, decode, parse_document
+from kb.ingest.document import Document, decode, parse_document
 from kb.ingest.images import collect_images, image_path
-from kb.ingest.lines import DocumentError, Line
+from kb.ingest.lines import DocumentError
 from kb.ingest.lock import run_lock
-from kb.ingest.meta import Note, SourceMeta, check_notes, load_meta
-from kb.pages import PageError, Part, QuestionPage, body_hash, render_question, split_front_matter
+from kb.ingest.meta import SourceMeta, check_notes, load_meta
+from kb.ingest.render import collection_page, question_page, render_page
+from kb.pages import PageError, QuestionPage, body_hash, split_front_matter
 
 
 class StrictError(ValueError):
@@ -79,110 +77,6 @@ def load_source(path: Path, project_root: Path) -> Source:
     check_notes(meta, {q.marker.number: [s.part.label for s in q.parts] for q in document.questions})
     rel = Path(os.path.relpath(path.resolve(), project_root.resolve())).as_posix()
     return Source(path, rel, collection, document, meta, list(document.warnings))
-
-
-def _lines_text(lines: list[Line]) -> str:
-    """Join lines, collapsing runs of blank lines to one."""
-    out: list[str] = []
-    for line in lines:
-        text = line.text.rstrip()
-        if not text and (not out or not out[-1]):
-            continue
-        out.append(text)
-    return "\n".join(out).strip("\n")
-
-
-def question_title(source: Source, question: Question) -> str:
-    """The marker's own title, else the companion metadata's, else an automatic one."""
-    if question.marker.title:
-        return question.marker.title
-    entry = source.meta.questions.get(question.marker.number, {})
-    if str(entry.get("title", "")).strip():
-        return str(entry["title"]).strip()
-    first = question.parts[0].part.title if question.parts and question.parts[0].part.title else ""
-    return first or f"Question {question.marker.number}"
-
-
-def part_heading(section: Section) -> str:
-    part = section.part
-    title = part.title or f"Part ({part.label})"
-    return f"## ({part.label}) {title} {{#{slugs.part_anchor(part.label)}}}"
-
-
-def note_block(note: Note) -> str:
-    """An editor's note as a Material admonition; its text is untrusted, so no HTML gets through."""
-    text = html.escape(note.text.strip(), quote=False)
-    lines = [f"    {line}" if line.strip() else "" for line in text.split("\n")]
-    return '!!! note "Editor\'s note"\n' + "\n".join(lines)
-
-
-def _notes(source: Source, number: int, part: str) -> list[str]:
-    notes = source.meta.questions.get(number, {}).get("notes", [])
-    return [note_block(n) for n in notes if n.part == part]
-
-
-def question_page(source: Source, question: Question) -> QuestionPage:
-    number = question.marker.number
-    title = question_title(source, question)
-    points = f"_({question.marker.points} points)_" if question.marker.points else ""
-    blocks = [f"# Q{number}. {title}", points, _lines_text(question.intro.lines), *_notes(source, number, "")]
-    for section in question.parts:
-        blocks += [part_heading(section), _lines_text(section.lines), *_notes(source, number, section.part.label)]
-    body = "\n\n".join(b for b in blocks if b) + "\n"
-    parts = tuple(
-        Part(s.part.label, s.part.title or f"Part ({s.part.label})", slugs.part_anchor(s.part.label))
-        for s in question.parts
-    )
-    tags = [str(t) for t in source.meta.questions.get(number, {}).get("tags") or []]
-    if question.group and question.group not in tags:
-        tags.append(question.group)  # a section heading is a tag the reader can follow
-    return QuestionPage(
-        id=slugs.question_id(source.collection, number),
-        collection=source.collection,
-        question=number,
-        title=title,
-        parts=parts,
-        source_file=source.rel,
-        source_lines=(question.first_line, question.last_line),
-        body=body,
-        tags=tuple(tags),
-    )
-
-
-def render_page(page: QuestionPage, group: str) -> str:
-    """The page's file text, with the question's section in front matter when it has one."""
-    text = render_question(page)
-    if not group:
-        return text
-    # A JSON string is a YAML double-quoted scalar (no YAML emitter per page); escape all non-ASCII when the
-    # title holds a character YAML would read as a line break (NEL, U+2028).
-    scalar = json.dumps(group, ensure_ascii=not group.isprintable())
-    return text.replace("\nparts:", f"\ngroup: {scalar}\nparts:", 1)
-
-
-def _link_text(text: str) -> str:
-    """Title text that cannot break out of a Markdown link or become HTML."""
-    return html.escape(text, quote=False).replace("[", r"\[").replace("]", r"\]")
-
-
-def collection_page(source: Source) -> str:
-    """The collection's index page; the hooks add the list of questions at build time.
-
-    Sections (groups) are written here with their intro text and their questions, so the
-    reader sees the document's own structure.
-    """
-    doc = source.document
-    title = source.meta.title or doc.title or source.collection.replace("-", " ").capitalize()
-    own_title = f"## {doc.title}" if doc.title and source.meta.title else ""  # the source's H1 is kept, one level down
-    blocks = [f"# {title}", source.meta.description.strip(), own_title, _lines_text(doc.preamble)]
-    for group in doc.groups:
-        listed = [q for q in doc.questions if q.group == group.title]
-        links = "\n".join(f"- [Q{q.marker.number}. {_link_text(question_title(source, q))}]"
-                          f"({slugs.question_slug(q.marker.number)}.md)" for q in listed)
-        blocks += [f"## {group.title}", _lines_text(group.intro), links]
-    body = "\n\n".join(b for b in blocks if b) + "\n"
-    meta = {"collection": source.collection, "title": title, "source": source.rel, "hash": body_hash(body)}
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n" + body
 
 
 def _with_images(source: Source, path: str, text: str, images: dict[str, PlannedFile], warnings: list[str]) -> str:

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from kb.ingest.document import decode, parse_document
-from kb.ingest.importer import load_source, plan, render_page
+from kb.ingest.importer import load_source, plan
+from kb.ingest.render import render_page
 from kb.ingest.lines import DocumentError
 from kb.pages import QuestionPage, question_from_text, split_front_matter
 from kb.slugs import is_question_path
