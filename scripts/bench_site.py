@@ -12,6 +12,13 @@
 
 The site is built from the repo's mkdocs.yml into a temporary folder and served over
 HTTP on a free port of 127.0.0.1. Results are printed and written to benchmarks/site.json.
+
+With `--scale 1000,10000`, instead: the real `mkdocs build --strict` of generated knowledge
+bases (scripts/bench_linking.py's generator, in benchmarks/generated/), by this checkout
+and, in the same run, by `--baseline <commit>` (checked out into a temporary git worktree,
+removed after): wall time, peak RSS, site size, search index size and a question page's
+HTML weight. Written under "scale" in benchmarks/site.json and as a table in
+benchmarks/site.md.
 """
 
 from __future__ import annotations
@@ -145,7 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="loads per timing (default 5)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "site.json")
+    parser.add_argument("--scale", help="question counts to build, e.g. 1000,10000 (the scale benchmark)")
+    parser.add_argument("--baseline", help="commit to build the same corpora with, for comparison")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds before a scale build is stopped")
     args = parser.parse_args(argv)
+    if args.scale:
+        counts = [int(n.replace("_", "")) for n in args.scale.split(",")]
+        run_scale(REPO, counts, args.baseline, args.out, args.timeout, argv if argv is not None else sys.argv[1:])
+        return 0
 
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -186,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
+    if "scale" in previous:  # the scale benchmark's figures stay
+        result["scale"] = previous["scale"]
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     kib = lambda n: f"{n / 1024:,.0f} KiB"  # noqa: E731
     print(f"site built in {build_seconds:.2f} s; heaviest question {result['page']} ({formulas} formulas)")
@@ -198,6 +215,123 @@ def main(argv: list[str] | None = None) -> int:
           f"with adaptive CSS {result['typeset_ms']['cold_adaptive_css_median']:.0f} ms cold")
     print(f"written to {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
     return 0
+
+
+# ---- the scale benchmark: builds of generated knowledge bases, this checkout beside a baseline ----
+
+QUESTION_PAGE = "questions/bench-01/q1/index.html"  # the same page at every size
+
+
+def _config(root: Path, docs: Path, out: Path) -> Path:
+    """`root`'s mkdocs.yml with docs_dir pointing at a generated corpus and hooks taken from `root`."""
+    import yaml
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(root / "mkdocs.yml", encoding="utf-8") as f:
+        data = yaml_load(f)
+    data["docs_dir"] = str(docs)
+    data["hooks"] = [str(root / hook) for hook in data.get("hooks", [])]
+    if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
+        data["theme"]["custom_dir"] = str(root / data["theme"]["custom_dir"])
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def _measured_build(root: Path, config: Path, site: Path, timeout: float) -> dict:
+    """One real build run from `root` (so its own kb package is imported): wall s, peak RSS, sizes."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)}
+    started = datetime.now()
+    with open(site.parent / "build.log", "w", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
+                                    "-d", str(site)], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS, not the largest so far
+        timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = (datetime.now() - started).total_seconds()
+    if process.returncode:
+        tail = (site.parent / "build.log").read_text(encoding="utf-8")[-2000:]
+        return {"failed": f"exit {process.returncode} after {seconds:.0f} s", "log_tail": tail}
+    page = (site / QUESTION_PAGE).read_bytes()
+    index = site / "search" / "search_index.json"
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "site_mb": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1),
+        "search_index_mb": round(index.stat().st_size / 1e6, 2),
+        "search_index_gzip_mb": round(len(gzip.compress(index.read_bytes(), 6)) / 1e6, 2),
+        "question_page_kb": round(len(page) / 1024, 1),
+        "question_page_gzip_kb": round(len(gzip.compress(page, 6)) / 1024, 1),
+    }
+
+
+def run_scale(repo: Path, counts: list[int], baseline: str | None, out: Path, timeout: float, argv: list[str]) -> None:
+    sys.path.insert(0, str(repo / "scripts"))
+    import bench_linking  # the generator: three parts per question, 300 concepts, 100 questions a collection
+
+    work = repo / "benchmarks" / "generated"
+    roots = {"now": repo}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    try:
+        if baseline:
+            roots["baseline"] = tmp / "baseline"
+            subprocess.run(["git", "worktree", "add", "--detach", str(roots["baseline"]), baseline], cwd=repo,
+                           check=True, capture_output=True)
+        rows = []
+        for count in counts:
+            docs = bench_linking.generate(work / f"site-{count}", count, 300)
+            row = {"questions": count}
+            for name in ("baseline", "now") if baseline else ("now",):
+                site = tmp / name / "site-out" if name == "now" else tmp / "baseline-out" / "site"
+                site.parent.mkdir(parents=True, exist_ok=True)
+                config = _config(roots[name], docs, site.parent / "mkdocs.yml")
+                row[name] = _measured_build(roots[name], config, site, timeout)
+                shutil.rmtree(site, ignore_errors=True)
+                print(f"{count:>6} questions, {name}: {row[name]}", flush=True)
+            rows.append(row)
+    finally:
+        if baseline:
+            subprocess.run(["git", "worktree", "remove", "--force", str(roots["baseline"])], cwd=repo,
+                           capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    command = "python scripts/bench_site.py " + " ".join(argv)
+    previous = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    previous["scale"] = {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": command, "baseline": baseline,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
+        "rows": rows,
+    }
+    out.write_text(json.dumps(previous, indent=2) + "\n", encoding="utf-8")
+    (out.with_suffix(".md")).write_text(scale_table(previous["scale"]), encoding="utf-8")
+
+
+def scale_table(scale: dict) -> str:
+    """benchmarks/site.md: the scale figures as a table, baseline beside now."""
+    def cell(result: dict | None, key: str) -> str:
+        if not result:
+            return "–"
+        return "failed" if "failed" in result else f"{result[key]:,}"
+
+    keys = [("seconds", "build s"), ("peak_rss_mb", "peak RSS MB"), ("site_mb", "site MB"),
+            ("search_index_mb", "search index MB"), ("search_index_gzip_mb", "index gz MB"),
+            ("question_page_kb", "question page KB"), ("question_page_gzip_kb", "page gz KB")]
+    lines = ["# Site build at scale", "",
+             f"Measured {scale['measured_at']} on {scale['machine']['cpus']} cores (shared with other work; read "
+             f"the ratios), Python {scale['machine']['python']}: the real `mkdocs build --strict` of generated "
+             "knowledge bases (three parts per question, 300 concepts, 100 questions per collection), "
+             f"baseline `{scale['baseline']}` and this checkout in the same run, one after the other.", "",
+             f"Command: `{scale['command']}`", "",
+             "| questions | build | " + " | ".join(label for _, label in keys) + " |",
+             "|---|---|" + "---|" * len(keys)]
+    for row in scale["rows"]:
+        for name in ("baseline", "now"):
+            if name in row:
+                lines.append(f"| {row['questions']:,} | {name} | "
+                             + " | ".join(cell(row.get(name), key) for key, _ in keys) + " |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kb.concepts import related
 from kb.concepts.concept import Concept, duplicate_names, name_key
 from kb.concepts.links import LinkedPage, Mention, WikiLink
 
@@ -71,18 +72,17 @@ class Graph:
 
     def related_questions(self, path: str, limit: int = RELATED_QUESTIONS) -> list[tuple[QuestionRef, list[str]]]:
         """Other questions ranked by how many concepts they share with this one (the shared ones listed)."""
+        if limit == RELATED_QUESTIONS:
+            best = self.related_paths.get(path, [])
+        else:
+            best = related.all_related(list(self.questions), self.by_question, limit).get(path, [])
         mine = self.by_question.get(path, ())
-        counts: Counter[str] = Counter()
-        for slug in mine:
-            counts.update(self.by_concept[slug])
-        counts.pop(path, None)
-        if not counts:
-            return []
-        # Only questions sharing at least as many concepts as the limit-th best can make the list.
-        floor = sorted(counts.values(), reverse=True)[min(limit, len(counts)) - 1]
-        order = self.order
-        best = sorted((-n, order[other], other) for other, n in counts.items() if n >= floor)[:limit]
-        return [(self.questions[other], [s for s in mine if s in self.concept_sets[other]]) for _, _, other in best]
+        return [(self.questions[other], [s for s in mine if s in self.concept_sets[other]]) for other in best]
+
+    @cached_property
+    def related_paths(self) -> dict[str, list[str]]:
+        """Every question's related questions, computed once for the whole build (see kb.concepts.related)."""
+        return related.all_related(list(self.questions), self.by_question, RELATED_QUESTIONS)
 
     @cached_property
     def named_by(self) -> dict[str, set[str]]:
