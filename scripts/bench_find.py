@@ -6,9 +6,10 @@ scripts/serve.py (gunicorn, as `make serve` does) on a free port of 127.0.0.1,
 and drives Debian's headless Chromium through Playwright. For each query the
 field holds all but its last character, the last one is typed as a real key,
 and the time runs from that keydown to the first frame painted after the page
-rendered the answer (the 120 ms debounce included, as a user waits it too);
-the time until the math in the results is typeset is recorded as well.
-Writes benchmarks/find.json and prints a summary.
+rendered the answer (the debounce included, as a user waits it too); the time
+until the math in the results is typeset is recorded as well. Writes one side
+(--label before|after) of benchmarks/find.json, keeping the other, then
+benchmarks/find.md with both side by side, and prints a summary.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -119,9 +121,42 @@ def measure(url: str, chromium: str) -> tuple[list[dict], str]:
     return runs, version
 
 
+def debounce_ms() -> int | None:
+    """The search page's debounce, as find.js sets it."""
+    found = re.search(r"var DEBOUNCE_MS = (\d+);", (ROOT / "docs" / "javascripts" / "find.js").read_text(encoding="utf-8"))
+    return int(found.group(1)) if found else None
+
+
+def write_table(sides: dict, path: Path) -> None:
+    """benchmarks/find.md: before and after, side by side, with each query's figures."""
+    labels = [k for k in ("before", "after") if k in sides]
+    rows = [("median, keystroke to results on screen", "median_ms"), ("p95", "p95_ms"), ("max", "max_ms"),
+            ("median, until the math is typeset", "median_typeset_ms"), ("debounce", "debounce_ms"),
+            ("median time the API spent searching", "median_api_took_ms")]
+    lines = ["# Search page: keystroke to results", "",
+             "Written by `scripts/bench_find.py` (see its docstring for what is timed): the seed, 20 queries, "
+             "headless Chromium, site and API from `scripts/serve.py` on 127.0.0.1. "
+             "`--label before` was run on the commit before the change, `--label after` on the change.", "",
+             "| ms | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    for name, key in rows:
+        lines.append(f"| {name} | " + " | ".join(str(sides[k].get(key, "")) for k in labels) + " |")
+    lines += ["", "Per query (results on screen / math typeset, ms):", "",
+              "| query | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    for i, run in enumerate(sides[labels[-1]]["runs"]):
+        cells = []
+        for k in labels:
+            other = sides[k]["runs"][i] if i < len(sides[k]["runs"]) else None
+            cells.append(f"{other['rendered_ms']} / {other['typeset_ms']}" if other else "")
+        lines.append(f"| `{run['query']}` | " + " | ".join(cells) + " |")
+    lines += ["", "Dates: " + ", ".join(f"{k} {sides[k]['date']}" for k in labels) + ".", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench_find.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "find.json", help="results file")
+    parser.add_argument("--label", choices=["before", "after"], default="after",
+                        help="which side of the comparison this run is (the other side is kept)")
     args = parser.parse_args(argv)
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -145,19 +180,26 @@ def main(argv: list[str] | None = None) -> int:
                 "site and API served by scripts/serve.py on 127.0.0.1",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "chromium": version},
-        "debounce_ms": 120,
+        "debounce_ms": debounce_ms(),
         "queries": len(runs),
         "median_ms": round(statistics.median(rendered), 1),
         "p90_ms": round(statistics.quantiles(rendered, n=10)[-1], 1),
+        "p95_ms": round(statistics.quantiles(rendered, n=20)[-1], 1),
         "max_ms": round(max(rendered), 1),
         "median_typeset_ms": round(statistics.median(typeset), 1),
         "median_api_took_ms": round(statistics.median(r["api_took_ms"] for r in runs), 2),
         "runs": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    sides = {}
+    if args.out.is_file():
+        sides = json.loads(args.out.read_text(encoding="utf-8"))
+        sides = {k: sides[k] for k in ("before", "after") if k in sides}
+    sides[args.label] = result
+    args.out.write_text(json.dumps(sides, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_table(sides, args.out.with_suffix(".md"))
     print(f"search page, keystroke to results rendered: median {result['median_ms']} ms over {len(runs)} queries "
-          f"(p90 {result['p90_ms']} ms, max {result['max_ms']} ms; debounce {result['debounce_ms']} ms included); "
+          f"(p95 {result['p95_ms']} ms, max {result['max_ms']} ms; debounce {result['debounce_ms']} ms included); "
           f"with math typeset: median {result['median_typeset_ms']} ms; "
           f"API took median {result['median_api_took_ms']} ms -> {args.out.relative_to(ROOT)}")
     return 0

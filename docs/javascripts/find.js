@@ -1,11 +1,10 @@
-// The search page (/find/): asks the same-origin search API as the user types.
+// The search page (/find/): asks the search API as the user types.
 //
-// The page loads this file itself (docs/find.md), so no other page pays for it. It
-// mounts on the [data-find] element, again after each instant navigation, and
-// unmounts when another page is swapped in. It uses only the API's documented contract
-// (docs/api.md: GET /search -> total, suggestion, results[type, collection, question,
-// part, title, page_title, url, snippet, concepts]). After each answer is on screen
-// the root element fires "find:rendered" (for tests and scripts/bench_find.py).
+// Loaded on every page (mkdocs.yml) after kb-search.js, which asks the API and renders
+// the results (the header search box uses the same). It mounts on the [data-find]
+// element, again after each instant navigation, and unmounts when another page is
+// swapped in. After each answer's text is on screen the root element fires
+// "find:rendered" (for tests and scripts/bench_find.py); its formulas are typeset after.
 //
 // The query lives in the URL as ?query=... (with &type= and &concept=), not ?q=:
 // Material's built-in search opens its own search box for ?q= on any page (reading
@@ -13,12 +12,8 @@
 // page still works: it is rewritten to ?query= and Material's box is closed again.
 //
 // Nothing is requested until there is a query, so on a plain static host the page
-// costs no request at all. There, /search is a directory of the built site (Material's
-// search/search_index.json), which every static server answers with a redirect to
-// /search/; the request does not follow redirects (the API never redirects), so the
-// browser stops there (reporting the unsent hop as aborted): no 403/404, no console
-// error, and the page offers Material's built-in search instead. So does any other
-// non-JSON answer.
+// costs no request at all. There, the API's answer is missing (kb-search.js: a redirect
+// or anything not JSON) and the page offers Material's built-in search instead.
 (function () {
   "use strict";
 
@@ -27,20 +22,23 @@
   if (window.__findPage) return;
   window.__findPage = true;
 
-  var DEBOUNCE_MS = 120;
+  // Short: answers take a few milliseconds and stale ones are dropped, so waiting longer
+  // would only add to what the reader waits (benchmarks/find.md).
+  var DEBOUNCE_MS = 40;
   var PAGE_SIZE = 10;
   var SETTLE_MS = 1000; // a query on screen this long gets its own history entry
   // An API that accepts the connection and never answers must not leave the page blank:
-  // after TIMEOUT_MS the request is aborted and the page offers the built-in search, as
-  // for an API that is not there. An answer slower than SEARCHING_MS shows "Searching…"
+  // after a timeout (kb-search.js) the request is aborted and the page offers the built-in
+  // search, as for an API that is not there. An answer slower than SEARCHING_MS shows "Searching…"
   // (not sooner, so that fast answers do not make the status line flicker).
-  var TIMEOUT_MS = 8000;
   var SEARCHING_MS = 300;
   var TYPES = ["question", "part", "concept"];
   var PARAM = "query";
   var current = null;
+  var kb = null; // window.kbSearch (kb-search.js): the API client and the results' rendering
 
   function onDocument() {
+    kb = window.kbSearch;
     if (current) {
       current.unmount();
       current = null;
@@ -110,7 +108,10 @@
     var status = $("#find-status");
     var fallback = $("[data-find-fallback]");
     var resultsBox = $("#find-results");
-    var api = root.getAttribute("data-find-api") || "/search";
+    var allConcepts = new Map(); // slug -> title, every concept page of the site
+    root.querySelectorAll("[data-find-concept-list] [data-slug]").forEach(function (item) {
+      allConcepts.set(item.getAttribute("data-slug"), item.textContent.trim());
+    });
     var maxLength = Number(input.getAttribute("maxlength")) || 200;
     var pathname = location.pathname;
 
@@ -128,6 +129,8 @@
 
     syncControls(state);
     if (state.q.trim()) run(state, 1, null);
+    // Arriving on the search page is arriving to type (not when sent to a result further down).
+    if (!location.hash) input.focus({ preventScroll: true });
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -213,50 +216,26 @@
         else goOffline(answer.message);
         var detail = { kind: answer.kind, query: next.q, page: page, total: shown ? shown.total : 0 };
         root.dispatchEvent(new CustomEvent("find:rendered", { detail: detail }));
+        kb.typeset(resultsBox); // the text is on screen first; formulas follow, each typeset once
       });
     }
 
     function ask(s, page) {
-      var params = new URLSearchParams({ q: s.q.trim(), limit: String(PAGE_SIZE) });
-      if (page > 1) params.set("page", String(page));
-      if (s.type) params.set("type", s.type);
-      if (s.concept) params.set("concept", s.concept);
-      var init = { headers: { Accept: "application/json" }, credentials: "same-origin", redirect: "manual" };
-      var controller = new AbortController();
-      var timedOut = false;
-      var deadline = setTimeout(function () {
-        timedOut = true;
-        controller.abort(); // also stops reading a body that trickles in
-      }, TIMEOUT_MS);
-      init.signal = controller.signal;
-      var late = { kind: "offline", message: "the search service did not answer within " + TIMEOUT_MS / 1000 + " seconds." };
-      return fetch(api + "?" + params.toString(), init)
-        .then(function (response) {
-          // A redirect (static host: /search -> /search/) or HTML: no API here.
-          if (response.type === "opaqueredirect") return { kind: "offline" };
-          if (!/json/i.test(response.headers.get("Content-Type") || "")) return { kind: "offline" };
-          return response.json().then(function (data) {
-            if (response.ok && data && Array.isArray(data.results)) return { kind: "results", data: data };
-            var error = data && data.error;
-            if (error && response.status === 503) return { kind: "offline", message: error.message };
-            if (error && error.message) return { kind: "error", message: error.message };
-            return { kind: "offline" };
-          });
-        })
-        .catch(function () { return timedOut ? late : { kind: "offline" }; })
-        .then(function (answer) {
-          clearTimeout(deadline);
-          return answer;
-        });
+      var params = { q: s.q.trim(), limit: String(PAGE_SIZE) };
+      if (page > 1) params.page = String(page);
+      if (s.type) params.type = s.type;
+      if (s.concept) params.concept = s.concept;
+      return kb.ask(params);
     }
 
     // ---- what the page shows
 
     function show(s, page, data) {
-      var results = data.results.filter(function (r) { return r && typeof r.url === "string"; });
-      if (page === 1 || !shown) shown = { state: s, total: 0, suggestion: null, results: [], page: 0 };
+      var results = kb.cleanResults(data);
+      if (page === 1 || !shown) shown = { state: s, total: 0, suggestion: null, unmatched: null, results: [], page: 0 };
       shown.total = Number(data.total) || 0;
       shown.suggestion = data.suggestion || null;
+      shown.unmatched = kb.unmatchedNote(data);
       shown.results = shown.results.concat(results);
       shown.page = page;
       results.forEach(learn);
@@ -265,7 +244,6 @@
       var focusIndex = page > 1 ? root.querySelectorAll("[data-find-hit]").length : -1;
       clearResults();
       resultsBox.appendChild(renderResults(shown));
-      typeset(resultsBox);
       setStatus(statusText(shown));
       if (focusIndex >= 0) {
         var hits = root.querySelectorAll("[data-find-hit]");
@@ -274,17 +252,20 @@
     }
 
     function learn(result) {
-      if (result.type !== "concept" && result.page_title) titles.set(pageUrl(result.url), result.page_title);
-      if (result.type === "question" && result.title) titles.set(pageUrl(result.url), result.title);
-      if (result.type === "concept" && result.title) titles.set(lastSegment(result.url), result.title);
+      if (result.type !== "concept" && result.page_title) titles.set(kb.pageUrl(result.href), result.page_title);
+      if (result.type === "question" && result.title) titles.set(kb.pageUrl(result.href), result.title);
+      if (result.type === "concept" && result.title) titles.set(kb.lastSegment(result.href), result.title);
       (result.concepts || []).forEach(function (slug) {
         facets.set(slug, (facets.get(slug) || 0) + 1);
       });
     }
 
+    // Every concept is listed, before any search too (from the build-time list in the
+    // page, overrides/find.html); those in this query's results come first, most common first.
     function fillConcepts(selected) {
-      var slugs = Array.from(facets.keys()).sort(function (a, b) {
-        return facets.get(b) - facets.get(a) || conceptName(a).localeCompare(conceptName(b));
+      var slugs = Array.from(new Set(Array.from(facets.keys()).concat(Array.from(allConcepts.keys()))));
+      slugs.sort(function (a, b) {
+        return (facets.get(b) || 0) - (facets.get(a) || 0) || conceptName(a).localeCompare(conceptName(b));
       });
       if (selected && slugs.indexOf(selected) < 0) slugs.unshift(selected);
       while (conceptSelect.options.length > 1) conceptSelect.remove(1);
@@ -295,7 +276,7 @@
     }
 
     function conceptName(slug) {
-      return titles.get(slug) || humanize(slug);
+      return allConcepts.get(slug) || titles.get(slug) || kb.humanize(slug);
     }
 
     function statusText(view) {
@@ -312,31 +293,19 @@
 
     function renderResults(view) {
       var out = document.createDocumentFragment();
+      if (view.unmatched) out.appendChild(kb.el("p", "find__unmatched", view.unmatched + "."));
       if (view.suggestion) {
-        var p = el("p", "find__suggest", "Did you mean ");
-        var link = el("a", null, view.suggestion);
+        var p = kb.el("p", "find__suggest", "Did you mean ");
+        var link = kb.el("a", null, view.suggestion);
         link.href = pathname + stateQuery({ q: view.suggestion, type: view.state.type, concept: view.state.concept });
         link.setAttribute("data-find-suggestion", view.suggestion);
         p.appendChild(link);
         p.appendChild(document.createTextNode("?"));
         out.appendChild(p);
       }
-      var groups = groupByQuestion(view.results);
-      var concepts = view.results.filter(function (r) { return r.type === "concept"; });
-      var layout = el("div", "find__layout");
-      if (groups.length) {
-        var answers = el("section", "find__answers");
-        answers.setAttribute("aria-labelledby", "find-answers-title");
-        var heading = el("h2", "find__heading", "Answers");
-        heading.id = "find-answers-title";
-        answers.appendChild(heading);
-        groups.forEach(function (group) { answers.appendChild(renderGroup(group)); });
-        layout.appendChild(answers);
-      }
-      if (concepts.length) layout.appendChild(renderConcepts(concepts));
-      out.appendChild(layout);
+      out.appendChild(kb.renderLayout(view.results, titles, "find"));
       if (view.results.length < view.total) {
-        var more = el("button", "md-button find__more", "More results");
+        var more = kb.el("button", "md-button find__more", "More results");
         more.type = "button";
         more.setAttribute("data-find-more", "");
         out.appendChild(more);
@@ -344,91 +313,8 @@
       return out;
     }
 
-    function groupByQuestion(results) {
-      var groups = [];
-      var byPage = new Map();
-      results.forEach(function (result) {
-        if (result.type !== "question" && result.type !== "part") return;
-        var key = pageUrl(result.url);
-        var group = byPage.get(key);
-        if (!group) {
-          group = { url: key, collection: result.collection, question: result.question, main: null, parts: [] };
-          byPage.set(key, group);
-          groups.push(group);
-        }
-        if (result.type === "question") group.main = result;
-        else group.parts.push(result);
-      });
-      return groups;
-    }
-
-    function renderGroup(group) {
-      var article = el("article", "find__group");
-      var header = el("h3", "find__title");
-      var link = el("a");
-      link.href = group.main ? group.main.url : group.url;
-      link.setAttribute("data-find-hit", group.main ? "question" : "page");
-      var label = el("span", "find__qnum", group.question || "");
-      link.appendChild(label);
-      link.appendChild(document.createTextNode(" "));
-      var title = group.main ? group.main.title : titles.get(group.url);
-      rich(link, title || "Question " + String(group.question || "").replace(/^Q/, ""), false);
-      header.appendChild(link);
-      article.appendChild(header);
-      if (group.collection) article.appendChild(el("p", "find__meta", humanize(group.collection)));
-      if (group.main && group.main.snippet) article.appendChild(snippet(group.main.snippet));
-      if (group.parts.length) {
-        var list = el("ul", "find__parts");
-        group.parts.forEach(function (part) {
-          var item = el("li", "find__part");
-          var a = el("a");
-          a.href = part.url;
-          a.setAttribute("data-find-hit", "part");
-          if (part.part) a.appendChild(el("span", "find__plabel", "(" + part.part + ")"));
-          a.appendChild(document.createTextNode(" "));
-          rich(a, part.title || "", false);
-          item.appendChild(a);
-          if (part.snippet) item.appendChild(snippet(part.snippet));
-          list.appendChild(item);
-        });
-        article.appendChild(list);
-      }
-      return article;
-    }
-
-    function renderConcepts(concepts) {
-      var section = el("section", "find__concepts");
-      section.setAttribute("aria-labelledby", "find-concepts-title");
-      var heading = el("h2", "find__heading", "Concepts");
-      heading.id = "find-concepts-title";
-      section.appendChild(heading);
-      var list = el("ul", "find__concept-list");
-      concepts.forEach(function (concept) {
-        var item = el("li", "find__concept-item");
-        var a = el("a");
-        a.href = concept.url;
-        a.setAttribute("data-find-hit", "concept");
-        rich(a, concept.title || humanize(lastSegment(concept.url)), false);
-        item.appendChild(a);
-        if (concept.snippet) item.appendChild(snippet(concept.snippet));
-        list.appendChild(item);
-      });
-      section.appendChild(list);
-      return section;
-    }
-
-    function snippet(html) {
-      var p = el("p", "find__snippet");
-      rich(p, html, true);
-      return p;
-    }
-
     function clearResults() {
-      var mathjax = window.MathJax;
-      if (mathjax && typeof mathjax.typesetClear === "function") {
-        try { mathjax.typesetClear([resultsBox]); } catch (e) { /* nothing typeset yet */ }
-      }
-      resultsBox.textContent = "";
+      kb.clear(resultsBox);
     }
 
     function setStatus(text) {
@@ -514,187 +400,5 @@
     if (query) box.value = query;
     box.focus();
     box.dispatchEvent(new KeyboardEvent("keyup")); // Material reads the query on keyup
-  }
-
-  // ---- snippets and titles: text, <mark> and math, never other markup
-
-  // Snippet HTML is parsed in an inert document (no scripts run, nothing loads) and
-  // rebuilt from text nodes; only <mark> survives. Returns the text and, per
-  // character, whether it is marked.
-  function parseSnippet(html) {
-    var doc = new DOMParser().parseFromString("<!doctype html><body>" + html, "text/html");
-    var text = "";
-    var marked = [];
-    (function walk(node, inMark) {
-      node.childNodes.forEach(function (child) {
-        if (child.nodeType === Node.TEXT_NODE) {
-          text += child.data;
-          for (var i = 0; i < child.data.length; i++) marked.push(inMark);
-        } else if (child.nodeType === Node.ELEMENT_NODE) {
-          walk(child, inMark || child.nodeName === "MARK");
-        }
-      });
-    })(doc.body, false);
-    return { text: text, marked: marked };
-  }
-
-  // Put `source` (snippet HTML when isHtml, else plain text) into parent: complete
-  // $...$ math becomes a MathJax span (highlighted whole when any of it matched);
-  // math cut off by the snippet's edge is shown as TeX in <code>, never half-typeset.
-  function rich(parent, source, isHtml) {
-    var parsed = isHtml ? parseSnippet(source) : { text: String(source), marked: [] };
-    var text = parsed.text;
-    var marked = parsed.marked;
-    var anyMarked = function (from, to) {
-      for (var i = from; i < to; i++) if (marked[i]) return true;
-      return false;
-    };
-    var runs = function (into, from, to) { // text with <mark> runs, as text nodes
-      var i = from;
-      while (i < to) {
-        var j = i;
-        while (j < to && !!marked[j] === !!marked[i]) j++;
-        var node = document.createTextNode(text.slice(i, j));
-        if (marked[i]) {
-          var mark = document.createElement("mark");
-          mark.appendChild(node);
-          node = mark;
-        }
-        into.appendChild(node);
-        i = j;
-      }
-    };
-    mathSegments(text).forEach(function (seg) {
-      if (seg.kind === "text") return runs(parent, seg.from, seg.to);
-      var node;
-      if (seg.kind === "math") {
-        node = el("span", "arithmatex find__math", "\\(" + seg.tex + "\\)");
-        node.setAttribute("data-tex", seg.tex);
-      } else {
-        node = el("code", "find__tex");
-        runs(node, seg.from, seg.to);
-      }
-      if (seg.kind === "math" && anyMarked(seg.from, seg.to)) {
-        var mark = document.createElement("mark");
-        mark.appendChild(node);
-        node = mark;
-      }
-      parent.appendChild(node);
-    });
-  }
-
-  // Split text at its $ and $$ delimiters: [{kind: text|math|tex, from, to, tex}].
-  // Snippets are cut from longer text (the cut marked by an ellipsis), so a fragment
-  // may begin inside a formula (its first $ closes one) or end inside one (its last
-  // $ opens one). Formulas in the index never have spaces just inside their
-  // delimiters and prose between them does, so the reading (no cut, cut at the
-  // start, at the end, or both) under which every pair encloses a formula is taken;
-  // a cut formula is shown as TeX. When no reading fits, the text stays plain.
-  function mathSegments(text) {
-    var out = [];
-    var pieces = text.split(/(\s*(?:…|\.\.\.)\s*)/); // fragments joined by an ellipsis
-    var offset = 0;
-    pieces.forEach(function (piece, index) {
-      if (index % 2 === 1) out.push({ kind: "text", from: offset, to: offset + piece.length });
-      else fragmentSegments(text, offset, offset + piece.length, index > 0, index < pieces.length - 1, out);
-      offset += piece.length;
-    });
-    return out.filter(function (seg) { return seg.to > seg.from; });
-  }
-
-  function fragmentSegments(text, start, end, cutBefore, cutAfter, out) {
-    var marks = []; // [position, width] of each unescaped $ or $$
-    for (var i = start; i < end; i++) {
-      if (text[i] === "\\") {
-        i++;
-      } else if (text[i] === "$") {
-        var width = i + 1 < end && text[i + 1] === "$" ? 2 : 1;
-        marks.push([i, width]);
-        i += width - 1;
-      }
-    }
-    var readings = marks.length % 2 ? [[1, 0], [0, 1]] : [[0, 0], [1, 1]];
-    var best = null;
-    readings.forEach(function (cut) {
-      if (cut[0] + cut[1] > marks.length || (cut[0] && !cutBefore) || (cut[1] && !cutAfter)) return;
-      var inner = marks.slice(cut[0], marks.length - cut[1]);
-      var bad = 0;
-      for (var k = 0; k < inner.length; k += 2) {
-        var body = text.slice(inner[k][0] + inner[k][1], inner[k + 1][0]);
-        if (!body || /^\s|\s$/.test(body) || inner[k][1] !== inner[k + 1][1]) bad++;
-      }
-      if (cut[0] && /^$|\s$/.test(text.slice(start, marks[0][0]))) bad++;
-      var last = marks[marks.length - 1];
-      if (cut[1] && /^$|^\s/.test(text.slice(last[0] + last[1], end))) bad++;
-      var cost = bad * 10 + cut[0] + cut[1];
-      if (!best || cost < best.cost) best = { cost: cost, cut: cut, inner: inner };
-    });
-    if (!best || best.cost >= 10) best = { cut: [0, 0], inner: [] }; // no reading fits: plain text
-    var pos = start;
-    if (best.cut[0]) {
-      out.push({ kind: "tex", from: start, to: marks[0][0] });
-      pos = marks[0][0] + marks[0][1];
-    }
-    var pairs = best.inner;
-    for (var k = 0; k + 1 < pairs.length; k += 2) {
-      var open = pairs[k];
-      var close = pairs[k + 1];
-      out.push({ kind: "text", from: pos, to: open[0] });
-      var tex = text.slice(open[0] + open[1], close[0]).trim();
-      if (tex) out.push({ kind: "math", from: open[0], to: close[0] + close[1], tex: tex });
-      pos = close[0] + close[1];
-    }
-    if (best.cut[1]) {
-      var cutAt = marks[marks.length - 1];
-      out.push({ kind: "text", from: pos, to: cutAt[0] });
-      out.push({ kind: "tex", from: cutAt[0] + cutAt[1], to: end });
-    } else {
-      out.push({ kind: "text", from: pos, to: end });
-    }
-  }
-
-  // Typeset the new math once MathJax is ready (after whatever it is doing now);
-  // a formula MathJax cannot read is shown as its TeX instead of an error box.
-  function typeset(container) {
-    var mathjax = window.MathJax;
-    if (!container.querySelector(".find__math")) return Promise.resolve();
-    if (!mathjax || !mathjax.startup || !mathjax.startup.promise || !mathjax.typesetPromise) {
-      return Promise.resolve(); // not loaded yet: its startup typesets the page, results included
-    }
-    mathjax.startup.promise = mathjax.startup.promise
-      .then(function () { return mathjax.typesetPromise([container]); })
-      .then(function () {
-        container.querySelectorAll(".find__math").forEach(function (span) {
-          if (span.querySelector("mjx-merror")) {
-            span.className = "find__tex";
-            span.textContent = span.getAttribute("data-tex");
-          }
-        });
-      })
-      .catch(function () { /* the TeX stays readable as text */ });
-    return mathjax.startup.promise;
-  }
-
-  // ---- small helpers
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
-  }
-
-  function pageUrl(url) {
-    return url.split("#")[0];
-  }
-
-  function lastSegment(url) {
-    var parts = pageUrl(url).split("/").filter(Boolean);
-    return parts.length ? parts[parts.length - 1] : url;
-  }
-
-  function humanize(slug) {
-    var words = String(slug).replace(/[-_]+/g, " ").trim();
-    return words.charAt(0).toUpperCase() + words.slice(1);
   }
 })();

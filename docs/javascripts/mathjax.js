@@ -58,7 +58,11 @@ window.MathJax = {
     // contents and the nav repeat them (as plain text in .md-ellipsis).
     ignoreHtmlClass: ".*|",
     processHtmlClass: "arithmatex|md-ellipsis",
-    safeOptions: { safeProtocols: { file: false, javascript: false, data: false } }
+    safeOptions: { safeProtocols: { file: false, javascript: false, data: false } },
+    // Formulas out of the Tab order: Q7 alone has 45, and keyboard users had to Tab through
+    // each. Screen readers still read them (MathJax's hidden MathML copy stays), and the
+    // menu (right-click) can put them back in the Tab order for whoever wants to explore them.
+    menuOptions: { settings: { inTabOrder: false } }
   },
   startup: {
     ready: function () {
