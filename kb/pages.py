@@ -18,6 +18,7 @@ import yaml
 
 from kb import yamlsafe
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
 
@@ -49,6 +50,7 @@ class QuestionPage:
     body: str  # Markdown after the front matter
     hash: str = ""  # hash of the body as the importer last wrote it
     tags: tuple[str, ...] = field(default=())
+    group: str = ""  # the source's section heading above the question, "" when it has none
 
     @property
     def edited(self) -> bool:
@@ -105,6 +107,9 @@ def question_from_text(text: str, path: str | Path = "<page>") -> QuestionPage:
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise PageError(path, "must be a list of strings", "tags")
+    group = meta.get("group", "")
+    if not isinstance(group, str):
+        raise PageError(path, f"must be str, got {type(group).__name__}", "group")
     return QuestionPage(
         id=_require(meta, "id", str, path),
         collection=_require(meta, "collection", str, path),
@@ -116,6 +121,7 @@ def question_from_text(text: str, path: str | Path = "<page>") -> QuestionPage:
         body=body,
         hash=_require(meta, "hash", str, path),
         tags=tuple(tags),
+        group=group,
     )
 
 
@@ -130,12 +136,14 @@ def render_question(page: QuestionPage) -> str:
         "collection": page.collection,
         "question": page.question,
         "title": page.title,
+        **({"group": page.group} if page.group else {}),
         "parts": [{"label": p.label, "title": p.title, "anchor": p.anchor} for p in page.parts],
         "source": {"file": page.source_file, "lines": list(page.source_lines)},
         "tags": list(page.tags),
         "hash": body_hash(page.body),
     }
-    dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
+    # libyaml's emitter when PyYAML has it: the pure-Python one was the importer's hottest code.
+    dumped = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
     return f"---\n{dumped}---\n{page.body}"
 
 

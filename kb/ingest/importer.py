@@ -23,8 +23,8 @@ from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError
 from kb.ingest.lock import run_lock
 from kb.ingest.meta import SourceMeta, check_notes, load_meta
-from kb.ingest.render import collection_page, question_page, render_page
-from kb.pages import PageError, QuestionPage, body_hash, split_front_matter
+from kb.ingest.render import collection_page, question_page
+from kb.pages import PageError, QuestionPage, body_hash, render_question, split_front_matter
 
 
 class StrictError(ValueError):
@@ -106,7 +106,7 @@ def plan(source: Source) -> tuple[list[PlannedFile], list[str]]:
         if fixed != page.body:
             page = QuestionPage(**{**page.__dict__, "body": fixed})
         bodies[f"q{question.marker.number}"] = page.body
-        files.append(PlannedFile(path, render_page(page, question.group), page=page))
+        files.append(PlannedFile(path, render_question(page), page=page))
     warnings += [f"round trip: {p}" for p in roundtrip.check(source.document, bodies)]
     return files + sorted(images.values(), key=lambda f: f.path), warnings
 

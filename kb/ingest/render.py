@@ -7,7 +7,6 @@ as Markdown (notes, titles in links) is escaped to text.
 from __future__ import annotations
 
 import html
-import json
 from typing import TYPE_CHECKING
 
 import yaml
@@ -16,7 +15,7 @@ from kb import slugs
 from kb.ingest.document import Question, Section
 from kb.ingest.lines import Line
 from kb.ingest.meta import Note
-from kb.pages import Part, QuestionPage, body_hash, render_question
+from kb.pages import Part, QuestionPage, body_hash
 
 if TYPE_CHECKING:
     from kb.ingest.importer import Source
@@ -87,18 +86,8 @@ def question_page(source: Source, question: Question) -> QuestionPage:
         source_lines=(question.first_line, question.last_line),
         body=body,
         tags=tuple(tags),
+        group=question.group or "",
     )
-
-
-def render_page(page: QuestionPage, group: str) -> str:
-    """The page's file text, with the question's section in front matter when it has one."""
-    text = render_question(page)
-    if not group:
-        return text
-    # A JSON string is a YAML double-quoted scalar (no YAML emitter per page); escape all non-ASCII when the
-    # title holds a character YAML would read as a line break (NEL, U+2028).
-    scalar = json.dumps(group, ensure_ascii=not group.isprintable())
-    return text.replace("\nparts:", f"\ngroup: {scalar}\nparts:", 1)
 
 
 def _link_text(text: str) -> str:

@@ -6,9 +6,8 @@ import pytest
 
 from kb.ingest.document import decode, parse_document
 from kb.ingest.importer import load_source, plan
-from kb.ingest.render import render_page
 from kb.ingest.lines import DocumentError
-from kb.pages import QuestionPage, question_from_text, split_front_matter
+from kb.pages import QuestionPage, question_from_text, render_question, split_front_matter
 from kb.slugs import is_question_path
 
 DIALECTS = Path(__file__).parent / "fixtures" / "dialects"
@@ -136,7 +135,7 @@ def test_sections_become_groups_on_the_collection_page_and_tags():
     assert index.count("\n# ") == 1 and "\n# Deep-learning FAQ\n" in index  # the source's H1 is the one H1
     assert "## Optimisation\n\nQuestions about training.\n\n- [Q1. What is SGD? Why do we use it?](q1.md)" in index
     q2 = question_from_text(files[2].text, files[2].path)
-    assert q2.tags == ("Optimisation",) and "\ngroup: \"Optimisation\"\n" in files[2].text
+    assert q2.tags == ("Optimisation",) and q2.group == "Optimisation" and "\ngroup: Optimisation\n" in files[2].text
     assert "## In practice" in q2.body  # a sub-heading inside an answer is not a section
 
 
@@ -199,5 +198,6 @@ def test_a_heading_level_used_inside_answers_makes_no_sections():
 
 @pytest.mark.parametrize("group", ["Topic: one", 'a "quoted" # x', "Émile — ü", "- dash", "tab\there", "\u2028sep", "\x85nel"])
 def test_any_section_title_survives_the_front_matter(group):
-    page = QuestionPage("c/q1", "c", 1, "T", (), "s.md", (1, 2), "# Q1. T\n")
-    assert split_front_matter(render_page(page, group))[0]["group"] == group
+    page = QuestionPage("c/q1", "c", 1, "T", (), "s.md", (1, 2), "# Q1. T\n", group=group)
+    text = render_question(page)
+    assert split_front_matter(text)[0]["group"] == group and question_from_text(text).group == group
