@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Serve the built site at / and the search API at /search on 127.0.0.1: gunicorn's processes, waitress in each.
+"""Serve the built site at / and the search API at /search (127.0.0.1 unless --host): gunicorn's processes, waitress in each.
 
 Run `scripts/build_site.py` and `scripts/build_index.py` first (`make serve`
 does both). Each worker process creates the app after the fork and opens its
 index searcher on its first request, never before. The site directory may be
 the `site -> site.<build>` link that build_site.py switches: it is followed on
 every request. Prints the URL when ready; --port 0 picks a free port (the
-printed URL says which).
+printed URL says which). --host 0.0.0.0 serves the LAN; --prefix /kb (or the
+SCRIPT_NAME environment variable) serves under a sub-path behind a reverse proxy
+that passes the prefix on (deploy/nginx.conf).
 
 Why this set-up (numbers in benchmarks/serve.md, made by scripts/bench_serve.py):
 - one process per core, forked and supervised by gunicorn's arbiter (a dead one is
@@ -97,6 +99,7 @@ class WaitressWorker(Worker):
         app = _access_logged(self.wsgi) if self.cfg.accesslog else self.wsgi
         sockets = {}
         server = create_server(app, map=sockets, sockets=[getattr(s, "sock", s) for s in self.sockets],
+                               url_prefix=self.cfg.env.get("SCRIPT_NAME", ""),
                                threads=self.cfg.threads, connection_limit=CONNECTIONS_PER_PROCESS,
                                channel_timeout=IDLE_TIMEOUT, max_request_header_size=MAX_HEADER_BYTES,
                                max_request_body_size=64 * 1024, asyncore_use_poll=True, ident="dl-exam-kb")
@@ -152,15 +155,23 @@ class Server(BaseApplication):
 
 def _when_ready(server) -> None:
     host, port = server.LISTENERS[0].sock.getsockname()[:2]
-    print(f"Serving the site and the search API at http://{host}:{port}/ (search: http://{host}:{port}/search?q=...)"
-          " - press Ctrl-C to stop", flush=True)
+    root = f"http://{host}:{port}{server.cfg.env.get('SCRIPT_NAME', '')}/"
+    print(f"Serving the site and the search API at {root} (search: {root}search?q=...) - press Ctrl-C to stop",
+          flush=True)
+    if host in ("0.0.0.0", "::"):
+        print("Listening on every interface: other machines reach it at this machine's address, port "
+              f"{port}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n\n")[0],
                                      epilog="\n\n".join(__doc__.split("\n\n")[1:]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 = any free)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, e.g. a LAN)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free)")
+    parser.add_argument("--prefix", default=os.environ.get("SCRIPT_NAME", ""),
+                        help="URL path the app is mounted at behind a proxy, e.g. /kb (default: $SCRIPT_NAME or none)")
     parser.add_argument("--site", type=Path, default=PROJECT_ROOT / "site", help="built site (default: site/)")
     parser.add_argument("--no-site", action="store_true", help="serve the API only")
     parser.add_argument("--index", type=Path, default=PROJECT_ROOT / ".index", help="index (default: .index/)")
@@ -174,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
+    prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
     site = None if args.no_site else args.site
     if site is not None and not (site / "index.html").is_file():
         print(f"serve.py: no built site in {site}; run `python scripts/build_site.py` (or use --no-site)",
@@ -183,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serve.py: warning: no index in {args.index}; /search answers 503 until "
               "`python scripts/build_index.py` has run", file=sys.stderr)
     options = {
-        "bind": f"127.0.0.1:{args.port}",
+        "bind": f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}",
         "workers": args.workers,
         "worker_class": WORKER_CLASSES[args.worker_class],
         "threads": 1 if args.worker_class == "sync" else args.threads,
@@ -197,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "dl-exam-kb",
+        # waitress strips it from PATH_INFO into SCRIPT_NAME (its url_prefix); gunicorn's own workers read the same.
+        "raw_env": [f"SCRIPT_NAME={prefix}"] if prefix else [],
     }
     config = {"INDEX_DIR": args.index, "SITE_DIR": site, "CORS_ORIGINS": args.cors}
     Server(config, options).run()

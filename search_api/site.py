@@ -44,7 +44,8 @@ def page(path: str):
     if target.is_dir():
         if path and not path.endswith("/"):
             query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
-            return redirect(f"/{path}/{query}", code=301)
+            # Under the prefix the app is mounted at (SCRIPT_NAME=/kb behind a proxy), or the client leaves the site.
+            return redirect(f"{request.script_root}/{path}/{query}", code=301)
         target = contained_file(root, f"{path}index.html")
     if target is None or not target.is_file():
         raise NotFound()
