@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from whoosh.analysis import StemFilter, Token, Tokenizer
+from functools import lru_cache
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
 # One "word" as written: letters and digits joined by ^ _ - ' (and the typographic apostrophe);
@@ -57,17 +60,68 @@ def boosted(*segments: tuple[float, str]) -> str:
     return "".join(f"{SEGMENT}{boost:g}{SEGMENT}{text.replace(SEGMENT, ' ')}" for boost, text in segments if text)
 
 
+_STEM = stemmer_for_language("en")  # Snowball English, as Whoosh's StemFilter(lang="en")
+_WORD_CACHE = 200_000  # distinct written words whose terms are kept (a 10,000-question corpus has ~60,000)
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def word_terms(word: str, stem: bool = True) -> tuple[tuple[tuple[int, int, int, str], ...], int]:
+    """The terms of one written word, ((position offset, start, end, term), ...), and how many positions it takes.
+
+    ``KL-divergence`` gives ``kl`` (offset 0), ``divergence`` (1) and the merged ``kldivergence`` (0),
+    each stemmed when `stem`. Cached: a corpus repeats its words, and this is the indexing hot path.
+    """
+    fold = (lambda text: _STEM(text.lower().translate(accent_map))) if stem else (
+        lambda text: text.lower().translate(accent_map))
+    pieces = [(m.start(), m.group()) for m in PIECE.finditer(word)] if JOINERS.search(word) else None
+    if not pieces or len(pieces) == 1:
+        offset, text = pieces[0] if pieces else (0, word)
+        return ((0, offset, offset + len(text), fold(text)),), 1
+    terms = [(i, offset, offset + len(piece), fold(piece)) for i, (offset, piece) in enumerate(pieces)]
+    terms.append((0, 0, len(word), fold("".join(piece for _, piece in pieces))))
+    return tuple(terms), len(pieces)
+
+
+# A word with the backslash before it, if any: a TeX layout command is skipped (see TEX_LAYOUT).
+_WORD_AFTER = re.compile(r"(\\?)(" + WORD_PATTERN + ")")
+
+
+def positioned_terms(value: str, pos: int = 0, stem: bool = True) -> list[tuple[str, int]]:
+    """Every term of a text with its position, from `pos` (what the index stores for a field).
+
+    The same terms and positions as the tokenizer below, without a Token per word: tantivy's
+    indexing spends most of its Python time here.
+    """
+    out = []
+    append = out.append
+    for backslash, word in _WORD_AFTER.findall(value):
+        if backslash and word.lower() in TEX_LAYOUT:
+            continue
+        terms, width = word_terms(word, stem)
+        if width == 1 and len(terms) == 1:
+            append((terms[0][3], pos))
+        else:
+            out.extend((term, pos + offset) for offset, _, _, term in terms)
+        pos += width
+    return out
+
+
 class WordTokenizer(Tokenizer):
-    """Words as written, lower-cased and accent-folded; a joined word as its parts plus its merged form.
+    """Words as written, lower-cased and accent-folded (and stemmed, when `stem`); a joined word as its
+    parts plus its merged form.
 
     ``KL-divergence`` gives ``kl`` (position p), ``divergence`` (p+1) and ``kldivergence`` (p);
     later words shift so positions stay consecutive. One pass, one reused Token (as Whoosh's own
-    tokenizers do): this runs for every word of every page at indexing time. A value made by
-    `boosted` gives each segment's tokens that segment's boost.
+    tokenizers do), each word's terms from `word_terms`' cache: this runs for every word of every
+    page at indexing time (stemming here rather than in Whoosh's StemFilter halved that time).
+    A value made by `boosted` gives each segment's tokens that segment's boost.
     """
 
+    def __init__(self, stem: bool = False):
+        self.stem = stem
+
     def __eq__(self, other):
-        return other and self.__class__ is other.__class__
+        return other and self.__class__ is other.__class__ and self.stem == getattr(other, "stem", False)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
@@ -88,44 +142,26 @@ class WordTokenizer(Tokenizer):
             pos += SEGMENT_GAP
             char += len(pieces[i + 1])
 
-    @staticmethod
-    def _words(t, value: str, pos: int, start_char: int, positions: bool, chars: bool):
+    def _words(self, t, value: str, pos: int, start_char: int, positions: bool, chars: bool):
+        stem = self.stem
         for match in WORD.finditer(value):
-            word = match.group()
-            if match.start() and value[match.start() - 1] == "\\" and word.lower() in TEX_LAYOUT:
+            word, start = match.group(), match.start()
+            if start and value[start - 1] == "\\" and word.lower() in TEX_LAYOUT:
                 continue
-            pieces = [(m.start(), m.group()) for m in PIECE.finditer(word)] if JOINERS.search(word) else None
-            if not pieces or len(pieces) == 1:
-                offset, text = pieces[0] if pieces else (0, word)
-                t.text = text.lower().translate(accent_map)
+            terms, width = word_terms(word, stem)
+            for offset, first, last, term in terms:
+                t.text = term
                 if positions:
-                    t.pos = pos
+                    t.pos = pos + offset
                 if chars:
-                    t.startchar = start_char + match.start() + offset
-                    t.endchar = t.startchar + len(text)
+                    t.startchar, t.endchar = start_char + start + first, start_char + start + last
                 yield t
-                pos += 1
-                continue
-            for i, (offset, piece) in enumerate(pieces):
-                t.text = piece.lower().translate(accent_map)
-                if positions:
-                    t.pos = pos + i
-                if chars:
-                    t.startchar = start_char + match.start() + offset
-                    t.endchar = t.startchar + len(piece)
-                yield t
-            t.text = "".join(piece for _, piece in pieces).lower().translate(accent_map)
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
-            yield t
-            pos += len(pieces)
+            pos += width
 
 
 def text_analyzer():
     """The analyzer of every searchable text field (text, title, headings, math) and of queries."""
-    return WordTokenizer() | StemFilter(lang="en", cachesize=50000)
+    return WordTokenizer(stem=True)
 
 
 def word_analyzer():

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tantivy
 
-from search_api.analysis import text_analyzer
+from search_api.analysis import SEGMENT_GAP, positioned_terms
 from search_api.engines import Collected
 from search_api.plan import Node, Plan, Terms
 from search_api.records import Record
@@ -30,7 +30,8 @@ NAME = "tantivy"
 WORD_FIELDS = ("text", "title", "headings", "math")
 FILTER_FIELDS = ("id", "type", "collection", "concepts")
 TOKEN_REPEATS = 2  # a `text` token is indexed this many times its part's weight (see above)
-HEAP_BYTES = 256_000_000  # the writer's buffer, split between its threads
+HEAP_BYTES = 256_000_000
+LIVE_COUNT_LIMIT = 64  # the writer's buffer, split between its threads
 
 
 def make_schema() -> tantivy.Schema:
@@ -45,22 +46,21 @@ def make_schema() -> tantivy.Schema:
     return builder.build()
 
 
-_ANALYZER = text_analyzer()
-
-
 def _tokens(segments: list[tuple[float, str]]) -> tantivy.PreTokenizedString:
-    """Our analyzer's terms at its positions; each repeated as many times as its segment's weight."""
+    """Our analyzer's terms at its positions; each repeated TOKEN_REPEATS times its segment's weight."""
     tokens, pos, Token = [], 0, tantivy.Token
     for boost, text in segments:
         if not text:
             continue
         repeat = max(1, round(boost * TOKEN_REPEATS))
-        last = pos
-        for t in _ANALYZER(text, positions=True, start_pos=pos):
-            token = Token(t.text, t.pos, 0, 0)
-            tokens.extend([token] * repeat)
-            last = t.pos
-        pos = last + 100  # as analysis.SEGMENT_GAP: no phrase spans two parts
+        terms = positioned_terms(text, pos)
+        if repeat == 1:
+            tokens += [Token(term, at, 0, 0) for term, at in terms]
+        else:
+            for term, at in terms:
+                tokens += [Token(term, at, 0, 0)] * repeat
+        if terms:
+            pos = terms[-1][1] + SEGMENT_GAP  # no phrase spans two parts
     return tantivy.PreTokenizedString("", tokens)
 
 
@@ -121,6 +121,9 @@ class Reader:
         self.index = tantivy.Index.open(str(directory))
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
+        # An incremental build deletes records; tantivy's document frequencies still count them
+        # until segments merge (as Lucene's do), so rare terms are counted live (see doc_frequency).
+        self.deletions = any(p.suffix == ".del" for p in Path(directory).iterdir())
         self._addresses: dict[tuple[int, int], object] = {}
         self._stored: dict[tuple[int, int], dict] = {}
 
@@ -128,7 +131,13 @@ class Reader:
         return self.searcher.num_docs
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        return self.searcher.doc_freq(fieldname, term)
+        """Records holding the term: exact (live records only) below LIVE_COUNT_LIMIT, where it decides
+        whether a word matches at all (`unmatched`, typos); above, deleted records may still count."""
+        found = self.searcher.doc_freq(fieldname, term)
+        if not found or not self.deletions or found > LIVE_COUNT_LIMIT:
+            return found
+        query = tantivy.Query.term_query(self.schema, fieldname, term, index_option="basic")
+        return self.searcher.search(query, 1, count=True).count
 
     def query(self, node: Node) -> tantivy.Query:
         """The tantivy query of a plan node."""

@@ -25,6 +25,7 @@ from search_api.plan import Either, Node, Plan, Terms
 from search_api.records import Record
 
 NAME = "whoosh"
+LIVE_COUNT_LIMIT = 64
 
 
 class RecordSchema(SchemaClass):
@@ -160,6 +161,7 @@ class Reader:
     def __init__(self, directory: Path):
         self.searcher = whoosh_index.open_dir(str(directory)).searcher(weighting=CachedLengthsBM25F())
         self.reader = self.searcher.reader()
+        self.deletions = self.reader.has_deletions()
         self._filters: dict[tuple, frozenset[int]] = {}
         self._concepts = self._docs((("type", "concept"),))
 
@@ -167,7 +169,13 @@ class Reader:
         return self.reader.doc_count()
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        return self.reader.doc_frequency(fieldname, term)
+        """Records holding the term: exact (live records only) below LIVE_COUNT_LIMIT, where it decides
+        whether a word matches at all (`unmatched`, typos); above, records deleted by an incremental
+        build may still count (Whoosh's term statistics keep them until segments merge)."""
+        found = self.reader.doc_frequency(fieldname, term)
+        if not found or not self.deletions or found > LIVE_COUNT_LIMIT:
+            return found
+        return sum(1 for _ in self.reader.postings(fieldname, term).all_ids())  # postings skip deleted records
 
     def _docs(self, terms: tuple[tuple[str, str], ...]) -> frozenset[int]:
         """Documents having all these (field, value) terms: a filter, computed once per build."""
