@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmark the search: index build, in-process latency, HTTP latency; against bare Whoosh and SQLite FTS5.
+"""Benchmark the search engines: index build, incremental update, in-process and HTTP latency; beside bare
+Whoosh and SQLite FTS5, in the same run.
 
-For each knowledge base (the seed in docs/, and generated ones of 1,000 and
-10,000 questions written from the seed's sentences and vocabulary, with the
-seed's concept pages), in one run:
+For each knowledge base (the seed in docs/, and generated ones of N questions written
+from the seed's sentences and vocabulary, with the seed's concept pages), in one run:
 
-  build     scripts' indexer: time, records, size on disk
-  ours      SearchIndex.search in-process (safe parsing, typos, aliases, ranking,
-            snippets; the answer cache off), p50/p99 over the query set
-  bare      Whoosh alone on the same index: stock MultifieldParser over the same
-            fields (text, title), search(limit=10), stock highlights of the body
-  fts5      SQLite FTS5 (standard library) over the same records: porter
-            tokenizer, bm25 weighted like our fields, snippet(); no typos or aliases
-  http      scripts/serve.py (gunicorn, as `make serve` runs it) on a free port,
-            1 and 8 concurrent clients, answer cache off; for the seed also with it on
+  build        each engine's full build (scripts' indexer: records, analysis, writing), size on disk
+  incremental  one page edited, then the default build (only that page re-read, published atomically)
+  ours         SearchIndex.search in-process, per engine (safe parsing, typos, aliases, ranking,
+               snippets; the answer cache off), p50/p99 over the query set
+  http         scripts/serve.py (as `make serve` runs it, one process per core) over that engine's
+               index, 1 and 8 concurrent clients, answer cache off
+  bare         Whoosh alone on the Whoosh index: stock MultifieldParser over the same fields (text,
+               title), search(limit=10), stock highlights of the body
+  fts5         SQLite FTS5 (standard library) over the same records: porter tokenizer, bm25 weighted
+               like our fields, snippet(); no typos or aliases; its build time counts reading the pages
 
-Results go to benchmarks/search.json and benchmarks/search.md (cases not run this
-time are kept from the file). Generated pages and indexes live in benchmarks/generated/
-(ignored by git). The 10,000 case takes minutes.
+Whoosh (and so bare Whoosh) is skipped above --whoosh-max questions: at 10,000 its build takes
+minutes and its latency is what the scale engine is for. Results go to benchmarks/search.json and
+benchmarks/search.md (cases not run this time are kept from the file), with the command and the
+machine's load average before and after each case. Generated pages and indexes live in
+benchmarks/generated/ (ignored by git).
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.concepts.concept import load_concepts  # noqa: E402
 from kb.pages import render_question, QuestionPage, Part  # noqa: E402
-from search_api.indexer import build  # noqa: E402
+from search_api.engines import ENGINES  # noqa: E402
+from search_api.indexer import ENGINE_DIR, MULTIPROCESS_PAGES, build  # noqa: E402
 from search_api.params import parse_params  # noqa: E402
 from search_api.records import build_records, question_pages  # noqa: E402
 from search_api.searcher import SearchIndex  # noqa: E402
@@ -71,7 +75,11 @@ QUERIES = [
 
 
 def seed_docs() -> Path:
-    return REPO / "docs"
+    """A copy of docs/ (the incremental measurement edits a page, and docs/ is other people's work)."""
+    target = WORK / "docs-seed"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(REPO / "docs", target)
+    return target
 
 
 def generated_docs(n: int, seed: int = 4) -> Path:
@@ -165,19 +173,36 @@ def bench_ours(index: Path, rounds: int) -> dict:
     return timed(lambda q: search.search(parse_params({"q": q})), QUERIES, rounds)
 
 
+def bench_incremental(docs: Path, index: Path, engine_name: str) -> dict:
+    """Edit one question page (a sentence with a new word), build (incrementally), then put it back."""
+    page = next((docs / "questions").rglob("q1.md"))
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\nAn edit for the benchmark mentions zanzibarite.\n", encoding="utf-8")
+    try:
+        report = build(docs, index, engine_name=engine_name)
+        found = SearchIndex(index, cache_size=0).search(parse_params({"q": "zanzibarite"}))["total"]
+    finally:
+        page.write_text(original, encoding="utf-8")
+    back = build(docs, index, engine_name=engine_name)
+    if not (report.incremental and report.changed_pages == 1 and found > 0 and back.incremental):
+        raise RuntimeError(f"the incremental build did not do its job: {report}, {found} hits")
+    return {"seconds": round(report.seconds, 2), "changed_pages": report.changed_pages,
+            "back_seconds": round(back.seconds, 2)}
+
+
 def bench_bare_whoosh(index: Path, rounds: int) -> dict:
     from whoosh import index as whoosh_index
     from whoosh.qparser import MultifieldParser, OrGroup
 
     current = (index / "CURRENT").read_text().strip()
-    searcher = whoosh_index.open_dir(str(index / current)).searcher()
+    searcher = whoosh_index.open_dir(str(index / current / ENGINE_DIR)).searcher()
     parser = MultifieldParser(["text", "title"], searcher.schema, group=OrGroup)
     errors = []
 
     def run(q: str):
         try:
             results = searcher.search(parser.parse(q), limit=10)
-            return [hit.highlights("text", text=hit["body"]) for hit in results]
+            return [hit.highlights("text", text=hit["record"]["body"]) for hit in results]
         except Exception as exc:  # the stock parser chokes on some input; counted, not hidden
             errors.append(f"{q}: {exc.__class__.__name__}")
 
@@ -191,7 +216,9 @@ def bench_bare_whoosh(index: Path, rounds: int) -> dict:
 def build_fts5(docs: Path, path: Path) -> dict:
     path.unlink(missing_ok=True)
     started = time.perf_counter()
-    records = build_records(docs, load_concepts(docs))
+    pages = sum(1 for _ in docs.rglob("*.md"))
+    records = build_records(docs, load_concepts(docs), 2 if pages >= MULTIPROCESS_PAGES else 1)
+    read = time.perf_counter() - started
     db = sqlite3.connect(path)
     db.execute("CREATE VIRTUAL TABLE records USING fts5(id UNINDEXED, title, headings, body, "
                "tokenize='porter unicode61')")
@@ -199,7 +226,8 @@ def build_fts5(docs: Path, path: Path) -> dict:
                    [(r.id, r.title, " ".join(r.headings + r.aliases), r.body) for r in records])
     db.commit()
     db.close()
-    return {"seconds": round(time.perf_counter() - started, 2), "bytes": path.stat().st_size}
+    return {"seconds": round(time.perf_counter() - started, 2), "reading_pages_seconds": round(read, 2),
+            "bytes": path.stat().st_size}
 
 
 def bench_fts5(path: Path, rounds: int) -> dict:
@@ -268,70 +296,79 @@ def bench_http(server: Server, clients: int, requests_per_client: int) -> dict:
     return {**percentiles(samples), "requests_per_s": round(len(samples) / elapsed, 1), "clients": clients}
 
 
-def index_size(index: Path) -> int:
-    current = index / (index / "CURRENT").read_text().strip()
-    return sum(f.stat().st_size for f in current.iterdir() if f.is_file())
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
-def run_case(name: str, docs: Path, rounds: int, http_requests: int, site: Path | None) -> dict:
-    index = WORK / f"index-{name}"
+def run_engine(name: str, engine_name: str, docs: Path, rounds: int, http_requests: int, site: Path | None) -> dict:
+    index = WORK / f"index-{name}-{engine_name}"
     shutil.rmtree(index, ignore_errors=True)
-    print(f"[{name}] building the index from {docs} ...", flush=True)
-    report = build(docs, index)
-    case = {"questions": report.counts.get("question", 0), "records": report.documents,
-            "build": {"seconds": round(report.seconds, 2), "bytes": index_size(index)}}
-    print(f"[{name}] {case['records']} records in {report.seconds:.1f} s; searching in-process ...", flush=True)
-    case["ours"] = bench_ours(index, rounds)
-    case["bare_whoosh"] = bench_bare_whoosh(index, rounds)
+    print(f"[{name}] {engine_name}: building the index from {docs} ...", flush=True)
+    report = build(docs, index, engine_name=engine_name, full=True)
+    out = {"records": report.documents, "questions": report.counts.get("question", 0),
+           "build": {"seconds": round(report.seconds, 2), "bytes": report.bytes}}
+    print(f"[{name}] {engine_name}: {report.documents} records in {report.seconds:.1f} s; searching ...", flush=True)
+    out["ours"] = bench_ours(index, rounds)
+    out["incremental"] = bench_incremental(docs, index, engine_name)
+    print(f"[{name}] {engine_name}: one edited page in {out['incremental']['seconds']} s; HTTP ...", flush=True)
+    server = Server(index, site, cache=False)
+    try:
+        out["http"] = {f"{c}_clients": bench_http(server, c, http_requests // c) for c in (1, 8)}
+    finally:
+        server.stop()
+    return out
+
+
+def run_case(name: str, docs: Path, rounds: int, http_requests: int, site: Path | None, engines: list[str]) -> dict:
+    case = {"load_before": load(), "engines": {}}
+    for engine_name in engines:
+        case["engines"][engine_name] = run_engine(name, engine_name, docs, rounds, http_requests, site)
+    first = next(iter(case["engines"].values()))
+    case["questions"], case["records"] = first["questions"], first["records"]
+    if "whoosh" in case["engines"]:
+        case["bare_whoosh"] = bench_bare_whoosh(WORK / f"index-{name}-whoosh", rounds)
     fts = WORK / f"fts5-{name}.sqlite"
     case["fts5_build"] = build_fts5(docs, fts)
     case["fts5"] = bench_fts5(fts, rounds)
-    runs = [("http", False, 1)] + ([("http_cached", True, 1), ("http_gthread", False, 4)] if name == "seed" else [])
-    for key, cache, threads in runs:
-        print(f"[{name}] {key} ...", flush=True)
-        server = Server(index, site, cache, threads)
-        try:
-            case[key] = {f"{c}_clients": bench_http(server, c, http_requests // c) for c in (1, 8)}
-        finally:
-            server.stop()
-    case["ratio_to_bare_whoosh_p50"] = round(case["ours"]["p50_ms"] / case["bare_whoosh"]["p50_ms"], 2)
-    case["ratio_to_fts5_p50"] = round(case["ours"]["p50_ms"] / case["fts5"]["p50_ms"], 2)
+    case["load_after"] = load()
     print(f"[{name}] done: {json.dumps(case)}", flush=True)
     return case
 
 
+def _ms(m: dict | None) -> str:
+    return f"{m['p50_ms']} / {m['p99_ms']}" if m else "–"
+
+
 def write_markdown(results: dict, path: Path) -> None:
-    dates = sorted({c.get("date", results["date"])[:16] for c in results["cases"].values()})
-    lines = ["# Search benchmark", "", f"Run {', '.join(dates)} (UTC) on {results['machine']}.", "",
-             "Latencies in milliseconds (p50 / p99). `ours` is the API's search in-process; `bare` is Whoosh "
-             "alone (stock parser, search, stock highlights) on the same index; `fts5` is SQLite FTS5 on the same "
-             "records; `http` is `scripts/serve.py` (gunicorn, sync workers, one per core) with the answer cache "
-             "off, the clients on the same machine.", "",
-             "| knowledge base | records | build s | index MB | ours | bare Whoosh | FTS5 | ours ÷ bare | ours ÷ FTS5 "
-             "| HTTP 1 client | HTTP 8 clients | req/s at 8 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["# Search benchmark", "",
+             f"Machine: {results['machine']}. Latencies in milliseconds (p50 / p99) over the "
+             f"{len(QUERIES)} queries listed below. `ours` is the API's search in-process with that engine; "
+             "`bare Whoosh` is Whoosh alone (stock parser, search, stock highlights) on the Whoosh index; "
+             "`FTS5` is SQLite FTS5 on the same records (no typos, aliases or ranking of ours); `HTTP` is "
+             "`scripts/serve.py` (one process per core, waitress in each) with the answer cache off, the clients "
+             "threads on the same machine. Build times include reading and reducing the pages (FTS5's too); "
+             "`edit` is the default build after one page was edited (incremental: that page re-read, the "
+             "build published atomically). Load is the 1-minute load average before / after the case (other "
+             "people's work shares the 2 cores).", "",
+             "| knowledge base | engine | records | build s | index MB | edit s | ours | HTTP 1 client "
+             "| HTTP 8 clients | req/s at 8 | bare Whoosh | FTS5 (build s) | load | run |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, c in results["cases"].items():
-        h1, h8 = c["http"]["1_clients"], c["http"]["8_clients"]
-        lines.append(
-            f"| {name} | {c['records']} | {c['build']['seconds']} | {c['build']['bytes'] / 1e6:.1f} "
-            f"| {c['ours']['p50_ms']} / {c['ours']['p99_ms']} | {c['bare_whoosh']['p50_ms']} / "
-            f"{c['bare_whoosh']['p99_ms']} | {c['fts5']['p50_ms']} / {c['fts5']['p99_ms']} "
-            f"| {c['ratio_to_bare_whoosh_p50']} | {c['ratio_to_fts5_p50']} "
-            f"| {h1['p50_ms']} / {h1['p99_ms']} | {h8['p50_ms']} / {h8['p99_ms']} | {h8['requests_per_s']} |")
-    seed = results["cases"].get("seed", {})
-    for key, what in (("http_cached", "with the answer cache on (the same queries repeated)"),
-                      ("http_gthread", "with gthread workers (2 processes × 4 threads) instead of sync ones")):
-        if key in seed:
-            h1, h8 = seed[key]["1_clients"], seed[key]["8_clients"]
-            lines += ["", f"Seed over HTTP {what}: 1 client {h1['p50_ms']} / {h1['p99_ms']}, "
-                      f"8 clients {h8['p50_ms']} / {h8['p99_ms']} ({h8['requests_per_s']} req/s)."]
+        for engine_name, e in c["engines"].items():
+            h1, h8 = e["http"]["1_clients"], e["http"]["8_clients"]
+            lines.append(
+                f"| {name} | {engine_name} | {e['records']} | {e['build']['seconds']} | "
+                f"{e['build']['bytes'] / 1e6:.1f} | {e['incremental']['seconds']} | {_ms(e['ours'])} | {_ms(h1)} "
+                f"| {_ms(h8)} | {h8['requests_per_s']} | {_ms(c.get('bare_whoosh'))} | {_ms(c['fts5'])} "
+                f"({c['fts5_build']['seconds']}) | {c['load_before'][0]} / {c['load_after'][0]} | {c['date'][:16]} |")
     for name, c in results["cases"].items():
-        if c["bare_whoosh"].get("errors"):
+        if c.get("bare_whoosh", {}).get("errors"):
             lines += ["", f"Bare Whoosh's stock parser failed on {len(c['bare_whoosh']['errors'])} queries "
                       f"({name}): " + "; ".join(c["bare_whoosh"]["errors"])]
     if results.get("note"):
         lines += ["", results["note"]]
-    lines += ["", "Queries: " + ", ".join(f"`{q}`" for q in QUERIES) + ".", ""]
+    lines += ["", "Commands: " + "; ".join(f"`{c}`" for c in results.get("commands", [])) + ".",
+              "", "Queries: " + ", ".join(f"`{q}`" for q in QUERIES) + ".", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -339,29 +376,37 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench_search.py", description=__doc__.split("\n\n")[0],
                                      epilog="\n\n".join(__doc__.split("\n\n")[1:]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="seed,1000,10000", help="comma-separated: seed and/or numbers of questions")
+    parser.add_argument("--sizes", default="seed,1000,10000",
+                        help="comma-separated: seed and/or numbers of questions (also 50000, 100000)")
+    parser.add_argument("--engines", default=",".join(sorted(ENGINES)), help="comma-separated engines to measure")
+    parser.add_argument("--whoosh-max", type=int, default=10000, help="largest size Whoosh is measured at")
     parser.add_argument("--rounds", type=int, default=10, help="passes over the query set in-process")
     parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP run (split among clients)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "search.json")
     parser.add_argument("--note", default="", help="a remark to keep with the results (the machine's state)")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}",
-               "note": args.note, "queries": QUERIES, "cases": {}}
+    command = "python scripts/bench_search.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    results = {"machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}",
+               "note": args.note, "queries": QUERIES, "commands": [], "cases": {}}
     site = REPO / "site" if (REPO / "site" / "index.html").is_file() else None
-    if args.out.exists():  # keep the cases not run this time (the 10,000 case takes minutes)
+    if args.out.exists():  # keep the cases not run this time (the big ones take minutes)
         kept = json.loads(args.out.read_text(encoding="utf-8"))
-        results["cases"] = {name: {"date": kept["date"], **case} for name, case in kept["cases"].items()}
+        results["cases"] = {name: case for name, case in kept["cases"].items() if "engines" in case}
+        results["commands"] = kept.get("commands", []) if results["cases"] else []
         results["note"] = args.note or kept.get("note", "")
+    results["commands"] = [c for c in results["commands"] if c != command] + [command]
     for size in args.sizes.split(","):
         docs = seed_docs() if size == "seed" else generated_docs(int(size))
         name = size if size == "seed" else f"{int(size):,} questions"
-        results["cases"][name] = {"date": results["date"], **run_case(size, docs, args.rounds, args.http_requests,
-                                                                      site if size == "seed" else None)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_markdown(results, args.out.with_suffix(".md"))
+        engines = [e for e in args.engines.split(",") if e != "whoosh" or size == "seed" or int(size) <= args.whoosh_max]
+        date = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        results["cases"][name] = {"date": date, "command": command,
+                                  **run_case(size, docs, args.rounds, args.http_requests,
+                                             site if size == "seed" else None, engines)}
+        args.out.parent.mkdir(parents=True, exist_ok=True)  # after each case: a long run keeps what it measured
+        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_markdown(results, args.out.with_suffix(".md"))
     print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
     return 0
 
