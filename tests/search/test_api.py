@@ -190,3 +190,31 @@ def test_missing_page_is_the_site_404_for_browsers_and_json_otherwise(site_clien
     assert program.status_code == 404 and program.get_json()["error"]["code"] == "not_found"
     api = site_client.get("/search/", headers={"Accept": "text/html"})
     assert api.status_code == 404
+
+
+def test_urls_are_site_paths_under_the_apis_mount_point(app, openapi):
+    client = app.test_client()
+    root = client.get("/search?q=dropout").get_json()["results"]
+    assert root[0]["url"] == "/questions/sample-exam/q1/"
+    mounted = client.get("/search?q=dropout", base_url="http://localhost/kb/").get_json()["results"]
+    assert [r["url"] for r in mounted] == ["/kb" + r["url"] for r in root]
+    assert client.get("/search?q=dropout").get_json()["results"] == root  # the answer cache kept site paths
+
+
+def test_urls_are_absolute_under_site_url(fixture_index, engine_name, monkeypatch, openapi):
+    root = create_app({"INDEX_DIR": fixture_index}).test_client().get("/search?q=attention").get_json()["results"]
+    site = create_app({"INDEX_DIR": fixture_index, "ENGINE": engine_name, "SITE_URL": "https://kb.example.org/docs/"})
+    body = site.test_client().get("/search?q=attention", base_url="http://localhost/api/").get_json()
+    assert [r["url"] for r in body["results"]] == ["https://kb.example.org/docs" + r["url"] for r in root]
+    validator(openapi, "SearchResponse").validate(body)
+    monkeypatch.setenv("KB_SITE_URL", "https://other.example")
+    from_env = create_app({"INDEX_DIR": fixture_index}).test_client().get("/search?q=attention").get_json()
+    assert from_env["results"][0]["url"].startswith("https://other.example/")
+
+
+def test_an_index_built_by_another_engine_is_unavailable_saying_how_to_rebuild(fixture_index, engine_name):
+    other = next(name for name in ("whoosh", "tantivy") if name != engine_name)
+    response = create_app({"INDEX_DIR": fixture_index, "ENGINE": other}).test_client().get("/search?q=attention")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_unavailable"
+    with pytest.raises(ValueError, match="unknown search engine"):
+        create_app({"INDEX_DIR": fixture_index, "ENGINE": "lucene"})

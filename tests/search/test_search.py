@@ -174,3 +174,15 @@ def test_took_ms_and_total(fixture_search):
     response = fixture_search("attention")
     assert 0 <= response["took_ms"] < 1000
     assert response["total"] == len(ids(fixture_search("attention", limit=50)))
+
+
+@pytest.mark.parametrize("q, unmatched", [
+    ("dropout zyxwvut", ["zyxwvut"]),
+    ("zyxwvut qqqqqqq dropout", ["zyxwvut", "qqqqqqq"]),
+    ("droput", []),  # found with a typo
+    ("Kullback-Leibler", []),  # no answer says it; it names a concept whose records are found
+    ('"weight decay" zyxwvut', ["zyxwvut"]),
+    ("what is zyxwvut", ["zyxwvut"]),  # stop words are never listed
+])
+def test_unmatched_lists_the_words_found_nowhere(fixture_search, q, unmatched):
+    assert fixture_search(q)["unmatched"] == unmatched
