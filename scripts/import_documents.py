@@ -19,8 +19,11 @@ markers seen but not used, empty questions and missing images are warnings with
 file:line; --strict makes them errors. --check prints the outline it would
 write (numbers, titles, parts, groups, source lines).
 
-Pages a contributor edited since the last import are never overwritten (they
-are reported as "kept"); --force overwrites them. Nothing is written unless
+The body of a page a contributor edited since the last import is never
+overwritten (reported as "kept"; --force overwrites it), but the meta file's
+title and tags still reach its front matter by a three-way merge: a field the
+contributor changed on the page stays, and one changed both there and in the
+meta file is reported as a conflict with both values. Nothing is written unless
 every SOURCE parses; new and updated pages are staged, then committed and moved
 into place together; an import killed while moving is finished by the next run.
 One import runs at a time: a second one waits for the first (--lock-timeout).
@@ -36,6 +39,7 @@ Exit status: 0 on success, 1 when a SOURCE is bad (nothing written) or, with
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -106,14 +110,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  kept {d.file.path}: edited by hand since the last import (--force overwrites it)")
         elif d.status == "kept-unreadable":
             print(f"  kept {d.file.path}: its front matter cannot be read (--force overwrites it)")
+        elif d.status == "merged":
+            print(f"  {verb} {d.file.path} (merged: the body edited by hand is kept; title and tags from the meta file)")
         elif d.status != "unchanged":
             print(f"  {verb} {d.file.path} ({d.status})")
+        for c in d.conflicts:
+            print(f"  conflict {d.file.path}: '{c.field}' was changed both on the page ({_shown(c.page)}) and in the "
+                  f"meta file ({_shown(c.meta)}); the page's is kept until one is changed to match the other")
     for path in report.stale:
         print(f"  stale {path}: no longer in its source; delete it by hand if it should go")
-    counts = {s: sum(d.status == s for d in report.decisions) for s in ("new", "updated", "unchanged", "kept-edited")}
-    print(f"pages: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['kept-edited']} kept")
+    counts = {s: sum(d.status == s for d in report.decisions) for s in ("new", "updated", "merged", "unchanged", "kept-edited")}
+    print(f"pages: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['kept-edited']} kept"
+          + (f", {counts['merged']} merged" if counts["merged"] else "")
+          + (f", {sum(len(d.conflicts) for d in report.decisions)} conflict(s)" if any(d.conflicts for d in report.decisions) else ""))
     report_concepts(report, args.docs, write=args.write_concept_stubs and not args.check)
     return 1 if args.check and report.changes else 0
+
+
+def _shown(value) -> str:
+    """A front matter value as YAML shows it inline: "a title", [tag, tag]."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def outline(source) -> list[str]:

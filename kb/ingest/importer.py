@@ -1,7 +1,8 @@
 """The import run: sources -> parsed documents -> planned pages -> files in docs/.
 
 Reads top to bottom: `load_source` (I/O in), `plan` (page text from `kb.ingest.render`,
-images, the round-trip check), `decide` (reads docs/ to protect contributors' edits),
+images, the round-trip check), `decide` (reads docs/ to protect contributors' edits: a body edited by hand is kept, the
+meta file's title and tags still reach it by a three-way merge, `kb.ingest.merge`),
 `apply` (I/O out). The whole run holds the
 import lock (`kb.ingest.lock`); nothing is written unless every document of the
 run parsed cleanly, and the files are moved in as one committed unit
@@ -13,18 +14,18 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kb import slugs
-from kb.ingest import roundtrip, staging
+from kb.ingest import merge, roundtrip, staging
 from kb.ingest.document import Document, decode, parse_document
 from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError
 from kb.ingest.lock import run_lock
 from kb.ingest.meta import SourceMeta, check_notes, load_meta
 from kb.ingest.render import collection_page, question_page
-from kb.pages import PageError, QuestionPage, body_hash, render_question, split_front_matter
+from kb.pages import PageError, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
 
 
 class StrictError(ValueError):
@@ -60,7 +61,17 @@ class PlannedFile:
 @dataclass(frozen=True)
 class Decision:
     file: PlannedFile
-    status: str  # new | updated | unchanged | kept-edited | kept-unreadable
+    status: str  # new | updated | merged | unchanged | kept-edited | kept-unreadable
+    conflicts: tuple[merge.Conflict, ...] = ()  # fields both the contributor and the meta file changed
+
+
+WRITTEN = ("new", "updated", "merged")  # statuses whose file is written
+
+
+def render_imported(page: QuestionPage, record: dict | None = None) -> str:
+    """The page as the importer writes it, recording the title and tags it wrote (for the next three-way merge)."""
+    front, body = split_front_matter(render_question(page))
+    return merge.page_text(merge.with_record(front, record or {"title": page.title, "tags": list(page.tags)}), body)
 
 
 def load_source(path: Path, project_root: Path) -> Source:
@@ -106,7 +117,7 @@ def plan(source: Source) -> tuple[list[PlannedFile], list[str]]:
         if fixed != page.body:
             page = QuestionPage(**{**page.__dict__, "body": fixed})
         bodies[f"q{question.marker.number}"] = page.body
-        files.append(PlannedFile(path, render_question(page), page=page))
+        files.append(PlannedFile(path, render_imported(page), page=page))
     warnings += [f"round trip: {p}" for p in roundtrip.check(source.document, bodies)]
     return files + sorted(images.values(), key=lambda f: f.path), warnings
 
@@ -117,7 +128,9 @@ def plan_pages(source: Source) -> list[PlannedFile]:
 
 
 def decide(files: list[PlannedFile], docs: Path, force: bool) -> list[Decision]:
-    """Compare with docs/: a page whose body was edited by hand is kept unless `force`."""
+    """Compare with docs/: a question page edited by hand keeps its body and takes the meta file's title and
+    tags where the contributor did not change them too (`merge_page`); a collection page edited by hand is
+    kept unless `force`."""
     decisions = []
     for file in files:
         target = docs / file.path
@@ -131,19 +144,45 @@ def decide(files: list[PlannedFile], docs: Path, force: bool) -> list[Decision]:
         if force or file.data is not None:
             decisions.append(Decision(file, "updated"))  # images follow their source
             continue
+        text = current.decode("utf-8", errors="replace")
         try:
-            meta, body = split_front_matter(current.decode("utf-8", errors="replace"), target)
+            meta, body = split_front_matter(text, target)
         except PageError:
             decisions.append(Decision(file, "kept-unreadable"))
+            continue
+        if file.page is not None:
+            decisions.append(merge_page(file, meta, body, text))
             continue
         edited = meta.get("hash") != body_hash(body)
         decisions.append(Decision(file, "kept-edited" if edited else "updated"))
     return decisions
 
 
+def merge_page(file: PlannedFile, front: dict, body: str, current: str) -> Decision:
+    """The three views of a question page's title and tags (`kb.ingest.merge`), and of its body: the body as the
+    importer last wrote it follows the source; a body edited by hand is kept whole."""
+    planned = file.page
+    base = merge.recorded(front)
+    values, record, conflicts = merge.merge_fields(base, front, {"title": planned.title, "tags": list(planned.tags)})
+    title, tags = values["title"], tuple(values["tags"] or ())
+    if front.get("hash") == body_hash(body):
+        page = replace(planned, title=title, tags=tags,
+                       body=merge.retitle(planned.body, planned.question, planned.title, title))
+        text, status = render_imported(page, record), "updated"
+    else:
+        # The contributor's front matter and body stay (the parts listed match that body); its hash stays the one
+        # the importer wrote, so the page still reads as edited by hand.
+        kept = merge.retitle(body, planned.question, base["title"], title)
+        text = merge.page_text(merge.with_record({**front, "title": title, "tags": list(tags)}, record), kept)
+        page, status = question_from_text(text, file.path), "merged"
+    if text == current:
+        status = "kept-edited" if status == "merged" else "unchanged"
+    return Decision(PlannedFile(file.path, text, page=page), status, tuple(conflicts))
+
+
 def apply(decisions: list[Decision], docs: Path) -> None:
     """Write every new or updated file into docs/ as one committed unit (see `kb.ingest.staging`)."""
-    staging.stage_and_move([(d.file.path, d.file.content) for d in decisions if d.status in ("new", "updated")], docs)
+    staging.stage_and_move([(d.file.path, d.file.content) for d in decisions if d.status in WRITTEN], docs)
 
 
 def stale_pages(source: Source, files: list[PlannedFile], docs: Path) -> list[str]:
@@ -170,7 +209,7 @@ class RunReport:
 
     @property
     def changes(self) -> list[Decision]:
-        return [d for d in self.decisions if d.status in ("new", "updated")]
+        return [d for d in self.decisions if d.status in WRITTEN]
 
 
 def planned_questions(report: RunReport) -> list[QuestionPage]:
