@@ -109,7 +109,7 @@
     var fallback = $("[data-find-fallback]");
     var resultsBox = $("#find-results");
     var allConcepts = new Map(); // slug -> title, every concept page of the site
-    root.querySelectorAll("[data-find-concept-list] [data-slug]").forEach(function (item) {
+    document.querySelectorAll("[data-find-concept-list] [data-slug]").forEach(function (item) {
       allConcepts.set(item.getAttribute("data-slug"), item.textContent.trim());
     });
     var maxLength = Number(input.getAttribute("maxlength")) || 200;

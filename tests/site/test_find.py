@@ -7,17 +7,13 @@ server in a thread). The unreachable-API case uses the same site served as plain
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from search_api import create_app
-from search_api.indexer import build as build_index
-from sitekit import REPO, ServerThread, Watcher, settle_animations, build_site
+from appkit import serve_site_and_api
+from sitekit import REPO, Watcher, settle_animations
 
 pytestmark = pytest.mark.browser
 
@@ -26,33 +22,10 @@ TYPESET = """() => [...document.querySelectorAll('#find-results .find__math')]
   .every(el => el.querySelector('mjx-container'))"""
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args):  # keep test output readable
-        pass
-
-
-class AppServer(ServerThread):
-    """`create_app` (the built site at /, the API at /search) under a real WSGI server."""
-
-    def __init__(self, app):
-        super().__init__(make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler))
-
-    def api(self, **params) -> dict:
-        query = urllib.request.Request(self.url + "search?" + "&".join(f"{k}={urllib.request.quote(str(v))}"
-                                                                        for k, v in params.items()))
-        with urllib.request.urlopen(query, timeout=10) as response:
-            return json.load(response)
-
-
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
-    """The site and the API from one process; the port is taken first so the site's URL names it."""
-    work = tmp_path_factory.mktemp("find")
-    site, index = work / "site", work / "index"
-    build_index(REPO / "docs", index)
-    with AppServer(create_app({"INDEX_DIR": index, "SITE_DIR": site})) as server:
-        result = build_site(site, site_url=server.url)
-        assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    """The site and the API from one process (appkit.py)."""
+    with serve_site_and_api(tmp_path_factory.mktemp("find")) as server:
         yield server
 
 
@@ -65,7 +38,8 @@ def open_page(chromium):
     contexts = []
 
     def opener(url: str, **options):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, **options)
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = chromium.new_context(**options)
         contexts.append(context)
         watcher = Watcher(context)
         page = context.new_page()
@@ -243,6 +217,39 @@ def test_type_and_concept_filters_narrow_the_results(app_server, open_page):
     wait_for_answer(page, "attention")
     assert page.input_value("#find-concept") == ""
     assert page.is_checked("input[name=type][value=part]")
+    assert watcher.take() == []
+
+
+def test_the_concept_filter_lists_every_concept_before_a_search_and_the_field_is_focused(app_server, open_page):
+    concepts = [p for p in (REPO / "docs" / "concepts").glob("*.md") if p.name != "index.md"]
+    assert len(concepts) > 5
+    page, watcher = open_page(app_server.url + "find/")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'find-q'")
+    options = page.eval_on_selector_all("#find-concept option", "els => els.map(o => [o.value, o.textContent])")
+    assert options[0][0] == "" and len(options) == len(concepts) + 1, options
+    assert {value for value, _ in options[1:]} == {p.stem for p in concepts}
+    names = [name for _, name in options[1:]]
+    assert "KL divergence" in names and "Kl divergence" not in names, "titles, not slugs"
+    assert watcher.api_calls == []
+    assert watcher.take() == []
+
+
+def test_a_word_that_matched_nothing_is_named(app_server, open_page):
+    """The API's `unmatched` (query words that matched nothing) becomes a note above the results."""
+    page, watcher = open_page(app_server.url + "find/")
+
+    def with_unmatched(route):
+        answer = route.fetch().json()
+        route.fulfill(json={**answer, "unmatched": ["clipping"]})
+
+    page.route(re.compile(r"/search\?"), with_unmatched)
+    type_query(page, "gradient clipping")
+    assert page.locator(".find__unmatched").inner_text() == "No results for: clipping."
+    assert page.locator(".find__group").count() > 0
+    page.unroute(re.compile(r"/search\?"))
+    page.fill("#find-q", "attention")
+    wait_for_answer(page, "attention")
+    assert page.locator(".find__unmatched").count() == 0, "no note without `unmatched`"
     assert watcher.take() == []
 
 
