@@ -65,7 +65,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_context(context, page, config, nav):
     # A question page's sidebar lists its collection; a slim fallback index takes the page from its front matter.
     if page.file.src_uri in _sidebars:
-        sidebar.expand(_sidebars[page.file.src_uri])
+        sidebar.expand(_sidebars[page.file.src_uri], page.file.src_uri)
     if _slim_search is not None and not (page.meta.get("search") or {}).get("exclude"):
         _slim_search.extend(search_fallback.page_entries(page.url, page.meta, page.title or ""))
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}

@@ -107,3 +107,16 @@ def test_concept_links_show_the_summary_on_hover(repo_server, page):
     titles = links.evaluate_all("els => els.map(a => a.title)")
     assert any(": " in t and len(t) > 40 for t in titles), titles
     assert not any("$" in t or "\\(" in t for t in titles), titles
+
+
+def test_a_question_page_carries_its_own_collection_only(fixture_site):
+    # Two collections: a page's sidebar lists its own questions, never the other collection's,
+    # so a question page weighs the same however many collections the site has.
+    html = (fixture_site / "questions" / "sample-exam" / "q2" / "index.html").read_text(encoding="utf-8")
+    nav = html.split("md-nav--primary", 1)[1].split("md-sidebar--secondary", 1)[0]
+    assert "../q1/" in nav and "../q10/" in nav
+    assert "deep-learning-exam-answers" not in nav
+    home = (fixture_site / "index.html").read_text(encoding="utf-8")
+    home = home.split("md-nav--primary", 1)[1].split("md-sidebar--secondary", 1)[0]
+    assert "questions/deep-learning-exam-answers/" in home and "questions/sample-exam/" in home
+    assert "questions/sample-exam/q1/" not in home, "the home page's nav lists no question"
