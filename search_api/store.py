@@ -2,12 +2,16 @@
 
     .index/
       CURRENT                      "build-20250101T120000123456Z-4242"
-      build-20250101T120000123456Z-4242/   Whoosh files + meta.json
+      build-20250101T120000123456Z-4242/
+        engine/                    the engine's files (Whoosh or tantivy, as meta.json says)
+        meta.json  vocabulary.json  pages.json (each page's content hash and record ids)
       build-...                    older builds, kept a while for searchers still reading them
 
-The indexer writes a new build directory, then replaces CURRENT atomically
-(``os.replace``). Servers read CURRENT to notice a new build: Whoosh's own
-``up_to_date()`` cannot, since every fresh build is generation 1.
+The indexer writes a new build directory (a full build, or a hard-linked copy of the
+current one with the changed pages' records replaced), then replaces CURRENT atomically
+(``os.replace``). A published build directory is never written again. Servers read
+CURRENT to notice a new build: the engines' own freshness checks cannot, since every
+fresh build is a new index.
 
 One build at a time: a build holds LOCK_FILE (``flock``) from before it reads the
 pages until it has published, so a second build waits and then reads the newer
