@@ -31,6 +31,7 @@ from kb.slugs import CONCEPTS_DIR
 from search_api import store
 from search_api.engines import DEFAULT, engine
 from search_api.records import Record, _page_records, add_mentions, build_records, concept_record, stored_words
+from search_api.vocabulary import FILE as VOCABULARY_FILE
 from search_api.vocabulary import Vocabulary, words_of
 
 # From this many pages, reading pages and writing the index (Whoosh's multi-process writer) use
@@ -196,7 +197,7 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
         if not sum(counts.values()):
             raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
         engine(engine_name).update(tmp / ENGINE_DIR, old_ids, records)
-        for path in (tmp / MANIFEST, tmp / store.META_FILE, tmp / "vocabulary.json"):
+        for path in (tmp / MANIFEST, tmp / store.META_FILE, tmp / VOCABULARY_FILE):
             path.unlink(missing_ok=True)  # links to the current build's: written anew, never through
         pages = {p: old_pages[p] for p in hashes if p in old_pages and p not in changed}
         pages.update(_manifest({p: hashes[p] for p in changed}, records)["pages"])

@@ -69,8 +69,9 @@ def write(records: list[Record], directory: Path, procs: int = 1) -> None:
 
 
 def update(directory: Path, remove: set[str], records: list[Record]) -> None:
-    """Delete the records with these ids and add these, in one commit (a new segment; no merge of
-    the big ones, so the cost follows the edit, not the index)."""
+    """Delete the records with these ids and add these, in one commit: a new segment, merged with the
+    other small ones only (Whoosh's default), so the cost follows the edit, not the index. Whoosh
+    writes new files and a new table of contents, never into the files of the build it copies."""
     ix = whoosh_index.open_dir(str(directory))
     writer = ix.writer(limitmb=64)
     try:
@@ -81,7 +82,7 @@ def update(directory: Path, remove: set[str], records: list[Record]) -> None:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(merge=False)
+    writer.commit()
     ix.close()
 
 
