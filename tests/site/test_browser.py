@@ -75,7 +75,8 @@ def browse(chromium):
     contexts = []
 
     def open_context(**options):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, **options)
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = chromium.new_context(**options)
         contexts.append(context)
         return context, Watcher(context)
 
@@ -264,11 +265,13 @@ def _showcase_pages(site: Path) -> dict[str, str]:
     return pages
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility_and_screenshots(repo_server, browse, scheme):
+def test_accessibility_and_screenshots(repo_server, browse, scheme, width):
+    """Axe finds nothing serious; the screenshots (tests/screenshots/, git-ignored) are for people to look at."""
     from axe_playwright_python.sync_playwright import Axe
 
-    context, watcher = browse(color_scheme=scheme)
+    context, watcher = browse(color_scheme=scheme, viewport={"width": width, "height": 900 if width > 400 else 844})
     page = context.new_page()
     axe = Axe()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -277,7 +280,7 @@ def test_accessibility_and_screenshots(repo_server, browse, scheme):
         load(page, repo_server.url + url)
         expected = "slate" if scheme == "dark" else "default"
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
-        page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}-{scheme}.png", full_page=True)
         settle_animations(page)
         violations = axe.run(page).response["violations"]
         found = [f"{v['id']} ({v['impact']}): {v['help']} -- {[n['target'] for n in v['nodes']][:3]}"

@@ -253,6 +253,27 @@ def test_a_word_that_matched_nothing_is_named(app_server, open_page):
     assert watcher.take() == []
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_results_with_long_formulas_fit_the_page(app_server, open_page, width):
+    """The Concepts column cut display formulas, and a long one widened the page: each scrolls in its own box."""
+    page, watcher = open_page(app_server.url + "find/?query=KL+divergence", viewport={"width": width, "height": 900})
+    wait_for_answer(page, "KL divergence")
+    page.wait_for_function(TYPESET)
+    report = page.evaluate("""() => {
+      const doc = document.documentElement;
+      const formulas = [...document.querySelectorAll('#find-results mjx-container')];
+      return {
+        page: doc.scrollWidth - doc.clientWidth,
+        formulas: formulas.length,
+        sticking: formulas.filter(f => f.getBoundingClientRect().right > f.closest('p, li, h3').getBoundingClientRect().right + 1).length,
+        clipped: formulas.filter(f => f.scrollWidth > f.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(f).overflowX)).length,
+      };
+    }""")
+    assert report["formulas"] > 5, report
+    assert report["page"] == 0 and report["sticking"] == 0 and report["clipped"] == 0, report
+    assert watcher.take() == []
+
+
 def test_more_results_appends_the_next_page_and_focuses_it(app_server, open_page):
     total = app_server.api(q="attention")["total"]
     assert total > 10, "the seed must have more than one page of results for this test"
