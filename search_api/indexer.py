@@ -30,7 +30,7 @@ from kb.concepts.concept import ConceptMatcher, load_concepts
 from kb.slugs import CONCEPTS_DIR
 from search_api import store
 from search_api.engines import DEFAULT, engine
-from search_api.records import Record, _page_records, add_mentions, build_records, concept_record, stored_words
+from search_api.records import Record, add_mentions, build_records, concept_record, page_records, stored_words
 from search_api.vocabulary import FILE as VOCABULARY_FILE
 from search_api.vocabulary import Vocabulary, words_of
 
@@ -212,7 +212,7 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
 def _changed_records(docs_dir: Path, changed: list[str], concepts: list) -> list[Record]:
     """The records of these pages (question and concept pages), with their mentions."""
     concept_paths = {f"{CONCEPTS_DIR}/{c.slug}.md": c for c in concepts}
-    records = _page_records([docs_dir / p for p in changed if p not in concept_paths], docs_dir, concepts)
+    records = page_records([docs_dir / p for p in changed if p not in concept_paths], docs_dir, concepts)
     own = [concept_record(concept_paths[p]) for p in changed if p in concept_paths]
     if own:
         add_mentions(own, ConceptMatcher(concepts))

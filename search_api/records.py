@@ -242,7 +242,7 @@ def question_pages(docs_dir: Path) -> list[tuple[str, QuestionPage]]:
     return [page for path in sorted(docs_dir.rglob("*.md")) if (page := _question_page(path, docs_dir))]
 
 
-def _page_records(paths: list[Path], docs_dir: Path, concepts: list) -> list[Record]:
+def page_records(paths: list[Path], docs_dir: Path, concepts: list) -> list[Record]:
     """Records of some pages, with their mentions; runs in a worker process for big builds."""
     records = []
     try:
@@ -267,10 +267,10 @@ def build_records(docs_dir: Path, concepts: list, procs: int = 1) -> list[Record
     if procs > 1 and len(paths) > 100:
         chunks = [paths[i::procs * 4] for i in range(procs * 4)]
         with ProcessPoolExecutor(procs) as pool:
-            done = list(pool.map(_page_records, chunks, [docs_dir] * len(chunks), [concepts] * len(chunks)))
+            done = list(pool.map(page_records, chunks, [docs_dir] * len(chunks), [concepts] * len(chunks)))
         records = [r for chunk in done for r in chunk]
     else:
-        records = _page_records(paths, docs_dir, concepts)
+        records = page_records(paths, docs_dir, concepts)
     records.sort(key=lambda r: (r.collection, r.question, r.id))  # the same order however it was built
     own = [concept_record(c) for c in concepts]
     if concepts:

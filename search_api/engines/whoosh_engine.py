@@ -21,7 +21,7 @@ from whoosh.scoring import BM25F
 
 from search_api.analysis import boosted, text_analyzer
 from search_api.engines import Collected
-from search_api.plan import Either, Node, Plan, Terms
+from search_api.plan import Node, Plan, Terms
 from search_api.records import Record
 
 NAME = "whoosh"
