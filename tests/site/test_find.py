@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from appkit import serve_site_and_api
+from appkit import AppServer, serve_site_and_api  # noqa: F401 (AppServer: test_hostile.py imports it from here)
 from sitekit import REPO, Watcher, settle_animations
 
 pytestmark = pytest.mark.browser
