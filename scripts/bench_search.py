@@ -339,6 +339,26 @@ def _ms(m: dict | None) -> str:
     return f"{m['p50_ms']} / {m['p99_ms']}" if m else "–"
 
 
+def growth(cases: dict) -> list[str]:
+    """How each cost grows from one generated size to the next, per engine (factors beside the size's)."""
+    lines = []
+    sized = sorted((c["questions"], c) for name, c in cases.items() if name != "seed")
+    for engine_name in sorted({e for _, c in sized for e in c["engines"]}):
+        points = [(n, c["engines"][engine_name]) for n, c in sized if engine_name in c["engines"]]
+        steps = []
+        for (n0, a), (n1, b) in zip(points, points[1:]):
+            def f(get):
+                before, after = get(a), get(b)
+                return f"×{after / before:.1f}" if before else "–"
+            steps.append(f"{n0:,} → {n1:,} questions (×{n1 / n0:g}): build {f(lambda e: e['build']['seconds'])}, "
+                         f"index size {f(lambda e: e['build']['bytes'])}, edit {f(lambda e: e['incremental']['seconds'])}, "
+                         f"p50 {f(lambda e: e['ours']['p50_ms'])}, p99 {f(lambda e: e['ours']['p99_ms'])}, "
+                         f"HTTP p99 at 8 clients {f(lambda e: e['http']['8_clients']['p99_ms'])}")
+        if steps:
+            lines += ["", f"Growth, {engine_name}: " + "; ".join(steps) + "."]
+    return lines
+
+
 def write_markdown(results: dict, path: Path) -> None:
     lines = ["# Search benchmark", "",
              f"Machine: {results['machine']}. Latencies in milliseconds (p50 / p99) over the "
@@ -361,6 +381,7 @@ def write_markdown(results: dict, path: Path) -> None:
                 f"{e['build']['bytes'] / 1e6:.1f} | {e['incremental']['seconds']} | {_ms(e['ours'])} | {_ms(h1)} "
                 f"| {_ms(h8)} | {h8['requests_per_s']} | {_ms(c.get('bare_whoosh'))} | {_ms(c['fts5'])} "
                 f"({c['fts5_build']['seconds']}) | {c['load_before'][0]} / {c['load_after'][0]} | {c['date'][:16]} |")
+    lines += growth(results["cases"])
     for name, c in results["cases"].items():
         if c.get("bare_whoosh", {}).get("errors"):
             lines += ["", f"Bare Whoosh's stock parser failed on {len(c['bare_whoosh']['errors'])} queries "
