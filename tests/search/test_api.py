@@ -218,3 +218,15 @@ def test_an_index_built_by_another_engine_is_unavailable_saying_how_to_rebuild(f
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_unavailable"
     with pytest.raises(ValueError, match="unknown search engine"):
         create_app({"INDEX_DIR": fixture_index, "ENGINE": "lucene"})
+
+
+@pytest.mark.parametrize("q", [
+    '""', '"a"', '" "', '"the the the"', "the", "a b c d e f g h", " ".join(["attention"] * 32),
+    " ".join(f'"w{i} x{i}"' for i in range(4)), "^".join("abcdefgh"), "x_{0}^{T}-y'z", "\\frac{a}{b} \\times",
+    "é" * 200, "𝔼 ℝ ∑ ∫", "*:* OR title:x [a TO z] a~2 /re/", "(((((((((())))))))))", "0 00 000 1e9",
+])
+def test_hostile_queries_are_answered_never_a_500(client, q):
+    response = client.get("/search", query_string={"q": q, "limit": "50"})
+    assert response.status_code in (200, 400), (q, response.get_data(as_text=True)[:200])
+    if response.status_code == 200:
+        assert isinstance(response.get_json()["unmatched"], list)
