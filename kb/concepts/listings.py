@@ -55,6 +55,10 @@ def _block(title: str, anchor: str, items: list[str]) -> str:
     return f'{heading(title, anchor)}\n<ul class="kb-listing">\n{body}\n</ul>'
 
 
+# Questions listed with their parts and excerpts on a concept page; the rest by title only. A concept
+# that 1,500 questions discuss would otherwise make a 900 KB page, and 300 of them most of a large build.
+EXCERPTS_UP_TO = 50
+
 # (title, anchor) of the headings each listing adds, for the table of contents.
 QUESTION_HEADINGS = (("Concepts in this answer", "kb-concepts"), ("Related questions", "kb-related-questions"))
 CONCEPT_HEADINGS = (("Where it is discussed", "kb-discussed"), ("Related concepts", "kb-related-concepts"))
@@ -87,13 +91,16 @@ def question_footer(graph: Graph, path: str) -> str:
 
 
 def concept_footer(graph: Graph, slug: str) -> str:
-    """'Where it is discussed' (deep links to parts, with excerpts) and 'Related concepts'."""
+    """'Where it is discussed' (deep links to parts, with excerpts, for the first `EXCERPTS_UP_TO`) and
+    'Related concepts'."""
     concept = graph.concepts[slug]
     items = []
-    for question, mentions in graph.discussed(slug):
+    for i, (question, mentions) in enumerate(graph.discussed(slug)):
         parts = [m for m in mentions if m.anchor is not None]
         head = _a(relative_url(concept.path, question.path), question.label)
-        if not parts:
+        if i >= EXCERPTS_UP_TO:
+            pass  # the title only
+        elif not parts:
             head += f" — {text_html(mentions[0].excerpt, escaped=True)}"
         else:
             subitems = "".join(

@@ -101,14 +101,21 @@ def render_questions(collection: Collection, from_path: str) -> str:
     return "\n".join(lines) if lines else "_No questions yet._"
 
 
+# Up to this many questions in all, the home page lists every question and part; past it, each collection
+# with a link to its page, which lists them (at 50,000 questions the full list was a 19 MB page).
+HOME_LISTS_QUESTIONS_UP_TO = 1000
+
+
 def render_home(catalog: dict[str, Collection], from_path: str = HOME_PATH) -> str:
-    """Every collection as a section: its title, a link to its index page, and its questions."""
+    """Every collection as a section: its title, a link to its index page, and its questions (see above)."""
     sections = []
+    whole = sum(len(c.questions) for c in catalog.values()) <= HOME_LISTS_QUESTIONS_UP_TO
     for c in catalog.values():
         about = f"{len(c.questions)} question{'s' if len(c.questions) != 1 else ''}"
         if c.index_path:
             about += f" · [about this collection]({relative_link(from_path, c.index_path)})"
-        sections.append(f"### {_link_text(c.title)}\n\n{about}\n\n{render_questions(c, from_path)}")
+        listing = f"\n\n{render_questions(c, from_path)}" if whole or not c.index_path else ""
+        sections.append(f"### {_link_text(c.title)}\n\n{about}{listing}")
     return "\n\n".join(sections) if sections else "_No documents have been imported yet._"
 
 

@@ -50,3 +50,17 @@ def test_graph_on_a_generated_corpus_matches_the_reference(tmp_path):
         assert got == related.reference(order, graph.by_question, path, 5), path
         checked += bool(got)
     assert checked > 250
+
+
+def test_a_concept_page_gives_excerpts_for_the_first_questions_and_titles_for_the_rest(monkeypatch):
+    from kb.concepts import listings
+
+    monkeypatch.setattr(listings, "EXCERPTS_UP_TO", 2)
+    concept = "---\ntitle: Softmax\n---\n# Softmax\n"
+    pages = [("concepts/softmax.md", concept)] + [
+        (f"questions/c/q{n}.md", "---\n" + f"id: c/q{n}\ncollection: c\nquestion: {n}\ntitle: T{n}\nparts:\n"
+         "- {label: a, title: A, anchor: part-a}\nsource: {file: s.txt, lines: [1, 2]}\nhash: x\n---\n"
+         f"# Q{n}\n\n## (a) A {{#part-a}}\n\nThe softmax here {n}.\n") for n in range(1, 5)]
+    footer = Linker.from_pages(pages).listing("concepts/softmax.md")[0]
+    assert footer.count("#part-a") == 2 and footer.count("The softmax here") == 2
+    assert all(f"../../questions/c/q{n}/" in footer for n in range(1, 5))

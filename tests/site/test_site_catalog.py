@@ -114,3 +114,13 @@ def test_a_missing_mathjax_file_is_an_error(tmp_path):
     (tmp_path / "tex-chtml.js").write_text("")
     with pytest.raises(FileNotFoundError, match="woff"):
         assets.mathjax_files(Path(tmp_path))
+
+
+def test_a_large_home_page_lists_collections_and_leaves_questions_to_their_pages(monkeypatch):
+    from kb.site import catalog as catalog_module
+
+    monkeypatch.setattr(catalog_module, "HOME_LISTS_QUESTIONS_UP_TO", 3)
+    home = render_home(build_catalog(PAGES))  # four questions in all
+    assert "### Exam answers\n\n3 questions · [about this collection](questions/exam/index.md)" in home
+    assert "questions/exam/q10.md" not in home
+    assert "(questions/another/q1.md)" in home  # a collection without a page of its own keeps its list
