@@ -59,4 +59,4 @@ bench: install
 	$(BIN)/python scripts/bench_search.py
 
 clean:
-	rm -rf site site.* .site.lock .site.link-* .index
+	rm -rf site site.* .site.lock .site.link-* .index build/dev

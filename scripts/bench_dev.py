@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Benchmark `make dev`: seconds from a save to the rebuilt page and to /search finding the new text.
+
+Runs scripts/dev.py on a copy of docs/ and sources/ (in a temporary folder, on a free
+127.0.0.1 port), then, --rounds times: a new word into Q7's Markdown, timed until
+/search finds it and until the page's HTML has it; and one change to the meta file
+(a re-import first). The page is polled over HTTP; a browser adds its reload (the
+page asks twice a second) and its own rendering. Results: benchmarks/dev.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+ROOT = Path(__file__).resolve().parent.parent
+Q7 = "docs/questions/deep-learning-exam-answers/q7.md"
+PAGE = "questions/deep-learning-exam-answers/q7/"
+# Words no page has, letters only (a digit would be a word of its own, found before the rebuild).
+WORDS = ("quokka", "axolotl", "narwhal", "pangolin", "wombat", "okapi", "zanzibar", "tapir")
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def until(check, limit: float = 180) -> float:
+    deadline = time.monotonic() + limit
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("no update within the limit")
+        time.sleep(0.05)
+    return time.monotonic()
+
+
+def copy_project(work: Path) -> Path:
+    shutil.copytree(ROOT / "docs", work / "docs")
+    shutil.copytree(ROOT / "sources", work / "sources")
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    config["docs_dir"] = "docs"
+    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return work
+
+
+def measure(url: str, path: Path, old: str, new: str, word: str) -> dict:
+    text = path.read_text(encoding="utf-8")
+    started = time.monotonic()
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    searched = until(lambda: json.loads(fetch(f"{url}search?q={word}"))["total"] > 0)
+    shown = until(lambda: word.encode() in fetch(url + PAGE))
+    steps = json.loads(fetch(url + "__dev/status"))["timings"]
+    return {"search_s": round(searched - started, 2), "page_s": round(shown - started, 2),
+            "steps_s": {k: round(v, 2) for k, v in steps.items()}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help=f"page edits (at most {len(WORDS)})")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "dev.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = copy_project(Path(tmp))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/"
+        process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "dev.py"), "--port", str(port), "-f",
+                                    str(work / "mkdocs.yml"), "--sources", str(work / "sources"), "--work",
+                                    str(work / "build")], stdout=subprocess.DEVNULL, start_new_session=True,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        try:
+            started = time.monotonic()
+            until(lambda: _built(url))
+            first = time.monotonic() - started
+            edits = []
+            before = "The attention mechanism computes"
+            for word in WORDS[:args.rounds]:
+                edits.append(measure(url, work / Q7, before, f"The {word} attention", word))
+                before = f"The {word} attention"
+                time.sleep(1)
+            meta = measure(url, work / "sources" / "deep-learning-exam-answers.meta.yml", '"The cost of attention"',
+                           '"Ocelot attention"', "ocelot")
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+    result = {
+        "what": "seconds from a save to /search finding the new word and to the page's HTML having it (make dev), "
+                "on the repo's docs (10 questions, 48 concepts); the browser adds up to 0.5 s (its reload poll) "
+                "and its rendering",
+        "machine": {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+                    "python": platform.python_version()},
+        "first_build_s": round(first, 2),
+        "page_edit": {"rounds": edits,
+                      "median_search_s": statistics.median(e["search_s"] for e in edits),
+                      "median_page_s": statistics.median(e["page_s"] for e in edits)},
+        "meta_file_edit": meta,
+        "command": "python scripts/bench_dev.py",
+    }
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _built(url: str) -> bool:
+    try:
+        state = json.loads(fetch(url + "__dev/status"))
+    except OSError:
+        return False
+    return state["built"] and not state["building"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
