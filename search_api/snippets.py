@@ -29,14 +29,16 @@ CLITIC = re.compile(r"(?<=[^\W_]['\u2019])[^\W_]")
 _ANALYZER = text_analyzer()
 
 Match = tuple[int, int, str]  # start, end, what matched (a term, or a concept's slug)
+_UNJOIN = str.maketrans("", "", "^_-'\u2019{}\\")  # a joined word's merged form: its pieces, together
 
 
 def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _weight(term: str) -> float:
-    return 1.0 if len(term) > 1 else 0.3
+def _weight(term: str) -> int:
+    """A distinct matched term's worth in a window (in tenths, so sums are exact)."""
+    return 10 if len(term) > 1 else 3
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -66,10 +68,14 @@ def term_matches(text: str, terms: set[str]) -> list[Match]:
     candidates = re.compile(r"(?<![^\W_])(?:" + "|".join(prefixes) + r")[^\W_]*", re.IGNORECASE)
     found = [(m.start(), m.end(), term) for m in candidates.finditer(text)
              if (term := _term(m.group())) in terms and not _bare(text, m)]
-    # A joined word ("n^2", "KL-divergence") also matches by its merged form ("n2").
+    # A joined word ("n^2", "KL-divergence") also matches by its merged form ("n2"): only those whose
+    # merged form starts as a term does are stemmed (a page of formulas has hundreds of joined words).
     if any(c in text for c in "^_-'\u2019"):
-        found += [(m.start(), m.end(), term) for m in JOINED.finditer(text)
-              if (term := _term(re.sub(r"[\^_\-'\u2019{}\\]", "", m.group()))) in terms]
+        starts = tuple({t[:3] for t in terms})
+        for m in JOINED.finditer(text):
+            merged = m.group().translate(_UNJOIN)
+            if merged[:3].lower().startswith(starts) and (term := _term(merged)) in terms:
+                found.append((m.start(), m.end(), term))
     return sorted(found)
 
 
@@ -100,15 +106,25 @@ def _formulas(matches: list[Match], spans: list[tuple[int, int]]) -> list[Match]
 
 
 def _best_window(matches: list[Match]) -> int:
-    """Start of the window holding the most (weighted) distinct matches, earliest on ties."""
-    best, best_score, j = matches[0][0], 0.0, 0
+    """Start of the window holding the most (weighted) distinct matches, earliest on ties.
+
+    One pass: the window's distinct terms are counted as it slides (recounting each window was
+    quadratic, and a page of formulas has hundreds of one-letter matches).
+    """
+    best, best_score, score, counts, j = matches[0][0], 0, 0, {}, 0
     for i, (start, _, _) in enumerate(matches):
-        j = max(j, i)
+        j = max(j, i)  # an empty window (j < i) holds nothing: every match added was removed
         while j < len(matches) and matches[j][1] <= start + WIDTH - LEAD:
+            what = matches[j][2]
+            counts[what] = counts.get(what, 0) + 1
+            score += _weight(what) if counts[what] == 1 else 0
             j += 1
-        score = sum(_weight(w) for w in {m[2] for m in matches[i:j]})
         if score > best_score:
             best, best_score = start, score
+        if i < j:
+            what = matches[i][2]
+            counts[what] -= 1
+            score -= _weight(what) if not counts[what] else 0
     return best
 
 
