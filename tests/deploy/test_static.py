@@ -1,17 +1,25 @@
 """Recipe: the built site alone on any static host (GitHub Pages and the like) under a sub-path
 (README, "A static host"). No API behind it: the search page and the header box fall back to
-Material's built-in search, and its result links stay under /kb/."""
+Material's built-in search, and its result links stay under /kb/. `mkdocs gh-deploy` runs for real, pushing to a bare
+repository in the test's folder, whose gh-pages branch is then served the same way."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import yaml
+from mkdocs.utils.yaml import yaml_load
 
-from deploykit import build_site, free_port, get, publish, readme_block, static_host
+from deploykit import REPO, build_site, env, free_port, get, publish, readme_block, static_host
 
 pytestmark = pytest.mark.browser
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "kb test", "GIT_AUTHOR_EMAIL": "kb@127.0.0.1", "GIT_COMMITTER_NAME": "kb test",
+                "GIT_COMMITTER_EMAIL": "kb@127.0.0.1"}
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +71,50 @@ def test_the_header_box_falls_back_to_the_builtin_search(hosted, browse):
     hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
     assert hrefs and all(h.startswith(hosted) for h in hrefs)
     assert get(hrefs[0].split("#")[0])[0] == 200
+
+
+def _git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
+                            env={**GIT_IDENTITY, **env()})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_mkdocs_gh_deploy_publishes_a_branch_a_static_host_serves_under_the_sub_path(tmp_path, browse):
+    """`mkdocs gh-deploy` as the README has it, pushing to a bare repository on disk instead of GitHub."""
+    recipe = next(line for line in readme_block("sh", "gh-deploy").splitlines() if "gh-deploy" in line)
+    assert recipe.split("#")[0].split()[-2:] == ["gh-deploy", "--strict"]
+    project, pages = tmp_path / "project", tmp_path / "pages.git"
+    project.mkdir()
+    _git("init", "--bare", "-q", str(pages), cwd=tmp_path)
+    _git("init", "-q", cwd=project)
+    # The repo's config, reading the repo's docs, hooks and theme (as sitekit.build_site does), in a repository of
+    # its own whose "origin" is the bare one: the push never leaves this folder.
+    with open(REPO / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    config["docs_dir"] = str(REPO / "docs")
+    config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
+    config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    _git("add", "mkdocs.yml", cwd=project)
+    _git("commit", "-q", "-m", "config", cwd=project)
+    _git("remote", "add", "origin", str(pages), cwd=project)
+    port = free_port()
+    root = f"http://127.0.0.1:{port}/kb/"
+    deployed = subprocess.run([sys.executable, "-m", "mkdocs", "gh-deploy", "--strict", "-f", "mkdocs.yml"],
+                              cwd=project, capture_output=True, text=True, timeout=300,
+                              env={**GIT_IDENTITY, **env(SITE_URL=root)})
+    assert deployed.returncode == 0, deployed.stderr
+    files = _git("ls-tree", "-r", "--name-only", "gh-pages", cwd=pages).split()
+    assert {".nojekyll", "index.html", "search/search_index.json", "find/index.html"} <= set(files)
+    www = tmp_path / "www" / "kb"
+    www.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=pages, capture_output=True, timeout=60, check=True)
+    subprocess.run(["tar", "-x", "-C", str(www)], input=archive.stdout, check=True, timeout=60)
+    with static_host(port, www.parent, tmp_path / "http.log"):
+        page, watcher = browse(root + "questions/deep-learning-exam-answers/q6/")
+        page.keyboard.press("/")
+        page.keyboard.type("softmax", delay=20)
+        page.locator(".md-search-result__item a").first.wait_for()
+        hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
+        assert hrefs and all(h.startswith(root) for h in hrefs)
