@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Live preview with search (`make dev`): the site and the search API on 127.0.0.1, rebuilt on every save.
 
-Watches docs/, sources/ and mkdocs.yml. After each burst of saves: re-import when a
+Watches docs/, sources/, overrides/ and mkdocs.yml. After each burst of saves: re-import when a
 source or its meta file changed, `build_site.py` (strict, aside, then switched in),
 `build_index.py` (incremental). Pages reload by themselves when a rebuild finishes.
 A failed rebuild leaves the last good build served, with its problems (file, line,
@@ -25,12 +25,15 @@ from kb.preview.web import Preview  # noqa: E402
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def docs_dir(config: Path) -> Path:
-    """docs_dir of a MkDocs config, relative to the config's folder (MkDocs' own loader: !ENV works)."""
+def watched_dirs(config: Path) -> tuple[Path, Path | None]:
+    """docs_dir and the theme's custom_dir of a MkDocs config, relative to its folder (MkDocs' loader: !ENV works)."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(config, encoding="utf-8") as f:
-        return (config.parent / (yaml_load(f) or {}).get("docs_dir", "docs")).resolve()
+        data = yaml_load(f) or {}
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    custom = (config.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
+    return (config.parent / data.get("docs_dir", "docs")).resolve(), custom
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     # Bound first, so the site is built for the port it is served on (instant navigation needs the match).
     server = create_server(Preview(app, state), host="127.0.0.1", port=args.port, threads=4, ident="dl-exam-kb-dev")
     url = f"http://127.0.0.1:{server.effective_port}/"
-    project = Project(PROJECT_ROOT, config, docs_dir(config), args.sources.resolve(), work, url)
+    docs, theme = watched_dirs(config)
+    project = Project(PROJECT_ROOT, config, docs, args.sources.resolve(), work, url, theme)
     rebuilder = Rebuilder(project, state, dict(os.environ), say=lambda m: print(m, flush=True))
     rebuilder.start(first_import=not args.no_import)
     observer = watch(project, rebuilder)

@@ -34,6 +34,7 @@ class Project:
     sources: Path
     work: Path  # the preview's own builds: work/site -> site.<build>, work/index
     site_url: str
+    theme: Path | None = None  # the theme's custom_dir (overrides/): its templates are part of every page
 
     @property
     def site(self) -> Path:
@@ -179,11 +180,13 @@ def _ignored(path: Path) -> bool:
 def _watched(project: Project, path: Path) -> bool:
     if _ignored(path) or project.work in path.parents:
         return False
-    return path == project.config or any(folder in path.parents for folder in (project.docs, project.sources))
+    folders = (project.docs, project.sources, project.theme)
+    return path == project.config or any(folder in path.parents for folder in folders if folder)
 
 
 def watch(project: Project, rebuilder: Rebuilder):
-    """A watchdog observer reporting saves in docs/, sources/ and the MkDocs config to `rebuilder` (started)."""
+    """A watchdog observer reporting saves in docs/, sources/, the theme's overrides and the MkDocs config to
+    `rebuilder` (started)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -200,8 +203,8 @@ def watch(project: Project, rebuilder: Rebuilder):
 
     observer = Observer()
     handler = Saves()
-    for folder in (project.docs, project.sources):
-        if folder.is_dir():
+    for folder in (project.docs, project.sources, project.theme):
+        if folder and folder.is_dir():
             observer.schedule(handler, str(folder), recursive=True)
     observer.schedule(handler, str(project.config.parent), recursive=False)  # mkdocs.yml itself
     observer.daemon = True

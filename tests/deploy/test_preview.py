@@ -82,8 +82,9 @@ def test_before_a_first_good_build_every_page_lists_the_problems():
 
 def test_only_saves_in_docs_sources_and_the_config_count(tmp_path):
     project = Project(tmp_path, tmp_path / "mkdocs.yml", tmp_path / "docs", tmp_path / "sources", tmp_path / "build",
-                      "http://127.0.0.1:1/")
+                      "http://127.0.0.1:1/", tmp_path / "overrides")
     assert _watched(project, tmp_path / "docs" / "q.md") and _watched(project, tmp_path / "sources" / "s.txt")
+    assert _watched(project, tmp_path / "overrides" / "main.html")
     assert _watched(project, tmp_path / "mkdocs.yml")
     for path in ("README.md", "docs/.q.md.swp", "docs/q.md~", ".import.lock", "build/site/index.html"):
         assert not _watched(project, tmp_path / Path(path)), path
