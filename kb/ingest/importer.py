@@ -1,8 +1,9 @@
 """The import run: sources -> parsed documents -> planned pages -> files in docs/.
 
 Reads top to bottom: `load_source` (I/O in), `plan` (page text from `kb.ingest.render`,
-images, the round-trip check), `decide` (reads docs/ to protect contributors' edits: a body edited by hand is kept, the
-meta file's title and tags still reach it by a three-way merge, `kb.ingest.merge`),
+images, the round-trip check), `decide` (reads docs/ to protect contributors' edits: a
+body edited by hand is kept, and the meta file's title and tags still reach it by a
+three-way merge, `kb.ingest.merge`),
 `apply` (I/O out). The whole run holds the
 import lock (`kb.ingest.lock`); nothing is written unless every document of the
 run parsed cleanly, and the files are moved in as one committed unit
@@ -174,7 +175,10 @@ def merge_page(file: PlannedFile, front: dict, body: str, current: str) -> Decis
         # the importer wrote, so the page still reads as edited by hand.
         kept = merge.retitle(body, planned.question, base["title"], title)
         text = merge.page_text(merge.with_record({**front, "title": title, "tags": list(tags)}, record), kept)
-        page, status = question_from_text(text, file.path), "merged"
+        try:
+            page, status = question_from_text(text, file.path), "merged"
+        except PageError:  # the contributor broke the front matter's schema: theirs to fix, never ours to guess
+            return Decision(file, "kept-unreadable")
     if text == current:
         status = "kept-edited" if status == "merged" else "unchanged"
     return Decision(PlannedFile(file.path, text, page=page), status, tuple(conflicts))

@@ -115,3 +115,14 @@ def test_a_page_written_before_records_takes_the_new_title(import_cli, seed_copy
     assert import_cli("--docs", "docs", str(seed_copy)).returncode == 0
     page = read_question(imported)
     assert page.title == "Why attention is quadratic" and "Attention computes" in page.body
+
+
+def test_a_page_whose_front_matter_breaks_the_schema_is_kept_as_it_is(import_cli, seed_copy, imported):
+    _edit(imported, "question: 7\n", "question: seven\n")
+    _edit(imported, "The attention mechanism computes", "Attention computes")
+    broken = imported.read_text(encoding="utf-8")
+    _set_meta(seed_copy, '"The cost of attention"', '"Why attention is quadratic"')
+    result = import_cli("--docs", "docs", str(seed_copy))
+    assert result.returncode == 0, result.stderr
+    assert "kept questions/deep-learning-exam-answers/q7.md: its front matter cannot be read" in result.stdout
+    assert imported.read_text(encoding="utf-8") == broken
