@@ -216,7 +216,8 @@
         else goOffline(answer.message);
         var detail = { kind: answer.kind, query: next.q, page: page, total: shown ? shown.total : 0 };
         root.dispatchEvent(new CustomEvent("find:rendered", { detail: detail }));
-        kb.typeset(resultsBox); // the text is on screen first; formulas follow, each typeset once
+        kb.markScrollBoxes(resultsBox); // formulas from the cache are there already
+        kb.typeset(resultsBox); // the text is on screen first; new formulas follow, each typeset once
       });
     }
 

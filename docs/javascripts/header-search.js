@@ -18,7 +18,9 @@
   var LIMIT = 8;
   var kb = null;
   var mode = "unknown"; // "api" once the API answered, "builtin" once it was found missing
-  var box = null; // our results, inside Material's search output
+  var box = null; // ours, inside Material's search output: a status line and the results
+  var status = null; // "12 results for …", a live region so that screen readers hear the count, not every hit
+  var list = null;
   var input = null;
   var root = null; // Material's .md-search
   var seq = 0;
@@ -48,7 +50,12 @@
     if (!input || !result) return;
     box = kb.el("div", "kb-hsearch find__results");
     box.setAttribute("data-kb-hsearch", "");
-    box.setAttribute("aria-live", "polite");
+    status = kb.el("p", "kb-hsearch__status");
+    status.setAttribute("role", "status");
+    list = kb.el("div", "kb-hsearch__results");
+    box.appendChild(status);
+    box.appendChild(list);
+    box.hidden = true;
     result.parentNode.insertBefore(box, result);
     root.setAttribute("data-kb-search", mode === "builtin" ? "builtin" : "api");
     input.addEventListener("input", onInput);
@@ -69,18 +76,22 @@
     lastQuery = q;
     var mine = ++seq;
     if (!q) {
-      kb.clear(box);
+      kb.clear(list);
+      status.textContent = "";
+      box.hidden = true;
       return;
     }
     kb.ask({ q: q, limit: String(LIMIT) }).then(function (answer) {
       if (mine !== seq) return; // a newer query was asked meanwhile
       if (answer.kind === "offline") return goBuiltin();
       mode = "api";
-      kb.clear(box);
-      if (answer.kind === "error") box.appendChild(kb.el("p", "kb-hsearch__status", answer.message));
-      else box.appendChild(render(q, answer.data));
+      kb.clear(list);
+      box.hidden = false;
+      if (answer.kind === "error") status.textContent = answer.message;
+      else list.appendChild(render(q, answer.data));
       box.dispatchEvent(new CustomEvent("find:rendered", { detail: { kind: answer.kind, query: q } }));
-      kb.typeset(box);
+      kb.markScrollBoxes(list);
+      kb.typeset(list);
     });
   }
 
@@ -88,8 +99,7 @@
     var out = document.createDocumentFragment();
     var results = kb.cleanResults(data);
     var total = Number(data.total) || 0;
-    var status = total ? total + (total === 1 ? " result" : " results") : "No results";
-    out.appendChild(kb.el("p", "kb-hsearch__status", status + " for “" + q + "”"));
+    status.textContent = (total ? total + (total === 1 ? " result" : " results") : "No results") + " for “" + q + "”";
     var note = kb.unmatchedNote(data);
     if (note) out.appendChild(kb.el("p", "find__unmatched", note + "."));
     if (data.suggestion) {
@@ -115,7 +125,8 @@
   // The API is not there: Material's results (computed all along) are shown instead.
   function goBuiltin() {
     mode = "builtin";
-    kb.clear(box);
+    if (list) kb.clear(list);
+    if (box) box.hidden = true;
     if (root) root.setAttribute("data-kb-search", "builtin");
   }
 

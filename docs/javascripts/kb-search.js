@@ -428,10 +428,34 @@
           if (typesetCache.size > 2000) typesetCache.clear();
           typesetCache.set(span.getAttribute("data-tex"), output.cloneNode(true));
         });
+        markScrollBoxes(container);
       })
       .catch(function () { /* the TeX stays readable as text */ });
     return mathjax.startup.promise;
   }
+
+  // A formula too wide for its column scrolls in its own box (stylesheets: overflow-x auto).
+  // Keyboard users can scroll only what they can focus, so such a box, and only such a box,
+  // is put in the Tab order (WCAG 2.1.1; axe's scrollable-region-focusable); other formulas
+  // stay out of it (mathjax.js). Checked again when the window is resized.
+  var SCROLL_BOXES = "div.arithmatex, .find__results mjx-container";
+  function markScrollBoxes(root) {
+    (root || document).querySelectorAll(SCROLL_BOXES).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && box.getAttribute("tabindex") !== "0") {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-kb-scrolls", "");
+      } else if (!scrolls && box.hasAttribute("data-kb-scrolls")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-kb-scrolls");
+      }
+    });
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { markScrollBoxes(document); }, 200);
+  });
 
   // Forget what MathJax typeset in `container` before its content is replaced.
   function clear(container) {
@@ -478,6 +502,7 @@
     rich: rich,
     richTeX: richTeX,
     typeset: typeset,
+    markScrollBoxes: markScrollBoxes,
     clear: clear,
     el: el,
     pageUrl: pageUrl,

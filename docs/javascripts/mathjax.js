@@ -18,6 +18,11 @@ function markMathHits() {
     }
   }
 }
+// A display formula wider than the page scrolls in its own box, which keyboard users
+// reach with Tab (kb-search.js; loaded before this file).
+function markScrollBoxes() {
+  if (window.kbSearch) window.kbSearch.markScrollBoxes(document);
+}
 function unmarkMath(mark) {
   const parent = mark.parentNode;
   mark.closest(".arithmatex").setAttribute("data-search-hit", "");
@@ -70,7 +75,7 @@ window.MathJax = {
       MathJax.startup.document.safe.filterMethods.filterURL = safeURL;
     },
     pageReady: function () {
-      return MathJax.startup.defaultPageReady().then(markMathHits);
+      return MathJax.startup.defaultPageReady().then(markMathHits).then(markScrollBoxes);
     }
   },
   chtml: {
@@ -104,6 +109,7 @@ window.MathJax = {
         return mathjax.typesetPromise();
       })
       .then(markMathHits)
+      .then(markScrollBoxes)
       .catch(function (error) {
         console.error("MathJax could not typeset this page:", error);
       });
