@@ -5,12 +5,15 @@ Runs scripts/dev.py on a copy of docs/ and sources/ (in a temporary folder, on a
 127.0.0.1 port), then, --rounds times: a new word into Q7's Markdown, timed until
 /search finds it and until the page's HTML has it; and one change to the meta file
 (a re-import first). The page is polled over HTTP; a browser adds its reload (the
-page asks twice a second) and its own rendering. Results: benchmarks/dev.json.
+page asks twice a second) and its own rendering. Then, at --index-scale questions
+(generated as scripts/bench_search.py does), the index step alone: one page edited,
+`build_index.py` as make dev runs it (incremental). Results: benchmarks/dev.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -72,9 +75,33 @@ def measure(url: str, path: Path, old: str, new: str, word: str) -> dict:
             "steps_s": {k: round(v, 2) for k, v in steps.items()}}
 
 
+def index_update(questions: int, rounds: int = 3) -> dict:
+    """Seconds for `build_index.py` after one page of `questions` changed (incremental), as make dev runs it."""
+    spec = importlib.util.spec_from_file_location("bench_search", ROOT / "scripts" / "bench_search.py")
+    bench_search = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_search)
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(shutil.copytree(bench_search.generated_docs(questions), Path(tmp) / "docs"))
+        index = Path(tmp) / "index"
+        command = [sys.executable, str(ROOT / "scripts" / "build_index.py"), "--docs", str(docs), "--index", str(index)]
+        started = time.monotonic()
+        subprocess.run(command, check=True, capture_output=True)
+        full = time.monotonic() - started
+        page = sorted((docs / "questions" / "generated").glob("q*.md"))[questions // 2]
+        times, said = [], ""
+        for word in WORDS[:rounds]:
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+            started = time.monotonic()
+            said = subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+            times.append(round(time.monotonic() - started, 2))
+    return {"questions": questions, "full_build_s": round(full, 2), "one_page_edit_s": times,
+            "median_one_page_edit_s": statistics.median(times), "build_index_said": said.split(": /")[0]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help=f"page edits (at most {len(WORDS)})")
+    parser.add_argument("--index-scale", type=int, default=1000, help="questions for the index step (0: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "dev.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,6 +140,7 @@ def main() -> int:
                       "median_search_s": statistics.median(e["search_s"] for e in edits),
                       "median_page_s": statistics.median(e["page_s"] for e in edits)},
         "meta_file_edit": meta,
+        "index_step_at_scale": index_update(args.index_scale) if args.index_scale else None,
         "command": "python scripts/bench_dev.py",
     }
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
