@@ -389,3 +389,16 @@ def test_rebuilding_the_site_never_takes_it_down(world, tmp_path):
         server.stop()
     assert failures == [] and answers[0] > 20
     assert b"Okapi marker" in good.joinpath("questions/deep-learning-exam-answers/q6/index.html").read_bytes()
+
+
+def test_hit_urls_follow_the_prefix_the_api_is_mounted_under(world):
+    mounted = Served(world["index"], None, workers=1, extra=("--prefix", "/kb"))
+    try:
+        status, _, body = mounted.get("/kb/search?q=inductive+bias")
+        urls = [r["url"] for r in json.loads(body)["results"]]
+        assert status == 200 and urls and all(u.startswith("/kb/questions/") or u.startswith("/kb/concepts/")
+                                              for u in urls)
+        plain = world["server"].json("/search?q=inductive+bias")[1]["results"]
+        assert urls == ["/kb" + r["url"] for r in plain]
+    finally:
+        mounted.stop()
