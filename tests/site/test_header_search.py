@@ -195,9 +195,12 @@ def test_hit_urls_and_the_api_resolve_under_a_sub_path(repo_site, tmp_path, open
         page, watcher = open_page(server.url + "kb/" + QUESTION)
         asked = []
 
+        route_urls = []
+
         def api(route):
             asked.append(urlsplit(route.request.url).path)
-            route.fulfill(json=answer)
+            route_urls.append(route.request.url)
+            route.fulfill(json=answer, headers={"Access-Control-Allow-Origin": "*"})  # the API's CORS setting
 
         page.route(re.compile(r"/search\?"), api)
         page.keyboard.press("Control+k")
@@ -208,6 +211,15 @@ def test_hit_urls_and_the_api_resolve_under_a_sub_path(repo_site, tmp_path, open
         assert hits[0] == server.url + "kb/questions/deep-learning-exam-answers/q6/"
         assert not any(h.startswith("javascript:") for h in hits), "only http(s) links"
         assert urlsplit(page.get_attribute(".kb-hsearch__all", "href")).path == "/kb/find/"
+
+        # The build-time setting (extra.search_api, KB_SEARCH_API) is the <meta> the scripts read:
+        # empty here, and another base URL sends the requests there.
+        meta = 'meta[name="kb-search-api"]'
+        assert page.get_attribute(meta, "content") == ""
+        page.evaluate("m => document.querySelector(m).setAttribute('content', 'http://127.0.0.1:9/api')", meta)
+        page.keyboard.type("y", delay=20)
+        wait_for_answer(page, "xy")
+        assert asked[-1] == "/api/search" and urlsplit(route_urls[-1]).port == 9
 
 
 @pytest.mark.parametrize("width,scheme", VIEWS)
