@@ -202,8 +202,11 @@
 
   // ---- the fallback: Material's results with their math typeset
 
-  // Material renders results (and more as one scrolls) into its list; each new item's
-  // text still holds arithmatex's \(...\) delimiters, which are typeset here.
+  // Material renders results (and more as one scrolls) into its list. Where its index
+  // still holds arithmatex's \(...\) and \[...\] (kb/site/search_fallback.py turns math
+  // into text for it; this is for any that gets through), each run of inline text is
+  // rebuilt as text, <mark> and formulas, and typeset.
+  var INLINE = /^(MARK|EM|STRONG|B|I|SPAN|SUB|SUP|SMALL)$/;
   function watchBuiltin(result) {
     var list = result.querySelector(".md-search-result__list");
     if (!list) return;
@@ -211,14 +214,36 @@
       var found = false;
       records.forEach(function (record) {
         record.addedNodes.forEach(function (node) {
-          if (node.nodeType !== Node.ELEMENT_NODE) return;
-          node.querySelectorAll("h1, h2, p, li, td, th, dt, dd, span.md-search-result__teaser").forEach(function (part) {
-            if (part.querySelector("p, li, td, th, dt, dd, h1, h2")) return; // the innermost blocks only
-            if (/\\[(\[]/.test(part.textContent) && kb.richTeX(part)) found = true;
-          });
+          if (node.nodeType !== Node.ELEMENT_NODE || node.closest(".kb-tex-run, .find__math")) return;
+          if (/\\[(\[]/.test(node.textContent) && texRuns(node)) found = true;
         });
       });
       if (found) kb.typeset(list);
     }).observe(list, { childList: true, subtree: true });
+  }
+
+  function texRuns(element) {
+    var found = false;
+    var run = [];
+    var flush = function () {
+      if (run.length && /\\[(\[]/.test(run.map(function (n) { return n.textContent; }).join(""))) {
+        var wrap = kb.el("span", "kb-tex-run");
+        run[0].parentNode.insertBefore(wrap, run[0]);
+        run.forEach(function (n) { wrap.appendChild(n); });
+        if (kb.richTeX(wrap)) found = true;
+      }
+      run = [];
+    };
+    Array.prototype.slice.call(element.childNodes).forEach(function (child) {
+      if (child.nodeType === Node.TEXT_NODE || (child.nodeType === Node.ELEMENT_NODE && INLINE.test(child.nodeName) &&
+          !child.classList.contains("find__math"))) {
+        run.push(child);
+      } else {
+        flush();
+        if (child.nodeType === Node.ELEMENT_NODE && child.nodeName !== "CODE" && child.nodeName !== "PRE" && texRuns(child)) found = true;
+      }
+    });
+    flush();
+    return found;
   }
 })();

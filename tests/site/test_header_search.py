@@ -238,6 +238,19 @@ def test_without_the_api_the_header_box_is_the_builtin_search_with_math_typeset(
     # results anyway is typeset by header-search.js. Either way, no TeX on screen.
     assert result.locator(".find__math:not(:has(mjx-container))").count() == 0
     assert result.evaluate(RAW_TEX) == [], "no raw TeX in the built-in search's results"
+    # Where TeX does reach a result (an index built without that step), it is typeset, marks kept:
+    # in a paragraph, and loose between blocks as Material writes display math.
+    page.evaluate("""() => { const li = document.createElement('li');
+      li.className = 'md-search-result__item';
+      li.innerHTML = '<a class="md-search-result__link" href="#"><article class="md-search-result__article md-typeset">'
+        + '<h1>T</h1><p>KL is \\\\(D_{<mark>KL</mark>}(q \\\\| p)\\\\) here</p>'
+        + '\\\\[\\\\frac{a}{b}\\\\] <p>after</p></article></a>';
+      document.querySelector('.md-search-result__list').prepend(li); }""")
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item:first-child mjx-container').length === 2")
+    first = page.locator(".md-search-result__item").first
+    assert first.evaluate(RAW_TEX) == []
+    assert first.locator("mark > .find__math").count() == 1, "a formula with a match is marked whole"
+    first.evaluate("li => li.remove()")
     results.first.click()
     page.wait_for_url(re.compile(r"\?h="))
     # The static host answers /search with a redirect to the built-in index's folder; the
