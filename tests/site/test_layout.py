@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitekit import Watcher, built_pages, page_path
+from sitekit import Watcher, built_pages, page_path, settle_animations
 
 pytestmark = pytest.mark.browser
 
@@ -153,6 +153,11 @@ def test_the_404_page_offers_search_home_and_concepts(repo_server, chromium, wid
     paths = {urlsplit(href).path for href in links}
     assert {"/", "/concepts/"} <= paths, paths
     assert page.evaluate(OVERFLOW)["over"] == 0
+    from axe_playwright_python.sync_playwright import Axe
+
+    settle_animations(page)
+    serious = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
     page.fill("#kb-404-q", "inductive bias")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/find/\?"))
