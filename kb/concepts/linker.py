@@ -84,9 +84,9 @@ class Linker:
             return _link(markdown, path, kind, self.matcher).markdown
         return markdown
 
-    def expand(self, path: str, html: str, hover: bool = False) -> str:
-        """The page's HTML with the markers of `link` turned into `<a>` links (`hover`: summaries in their titles)."""
-        return expand_markers(html, path, self.matcher, hover)
+    def expand(self, path: str, html: str) -> str:
+        """The page's HTML with the markers of `link` turned into `<a>` links."""
+        return expand_markers(html, path, self.matcher)
 
     def listing(self, path: str) -> tuple[str, list[tuple[str, str]]]:
         """The HTML to append to a built page, and (title, anchor) of the headings it adds."""

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from kb.concepts.concept import Concept, ConceptMatcher
 from kb.plaintext import inline_text
-from kb.site.textmath import title_text
 from kb.slugs import CONCEPTS_DIR, relative_url
 
 # Protected pieces. Block-level ones are found line by line; inline ones only
@@ -326,25 +325,14 @@ def _marker(text: str, page: str, concept: Concept) -> str:
     return f"{_OPEN}{concept.slug}{_MID}{text}{_CLOSE}"
 
 
-def hover_text(concept: Concept) -> str:
-    """What a link's tooltip says: the concept's title and its summary, as plain text."""
-    if not concept.summary:
-        return concept.title
-    return f"{concept.title}: {title_text(inline_text(concept.summary))}"
-
-
-def expand_markers(html_text: str, page: str, matcher: ConceptMatcher, hover: bool = False) -> str:
-    """Turn the markers of `link_markdown(markers=True)`, now in a page's HTML, into links.
-
-    With `hover`, a link's title (its tooltip) carries the concept's summary as well as its name.
-    """
+def expand_markers(html_text: str, page: str, matcher: ConceptMatcher) -> str:
+    """Turn the markers of `link_markdown(markers=True)`, now in a page's HTML, into links."""
     if _OPEN not in html_text:
         return html_text
 
     def opening(match: re.Match) -> str:
         concept = matcher.concepts[match.group(1)]
-        title = hover_text(concept) if hover else concept.title
-        return f'<a href="{relative_url(page, concept.path)}" title="{html.escape(title)}">'
+        return f'<a href="{relative_url(page, concept.path)}" title="{html.escape(concept.title)}">'
 
     return _MARKER.sub(opening, html_text).replace(_CLOSE, "</a>")
 

@@ -41,7 +41,7 @@ def on_page_content(html, page, config, files):
     items = page.toc.items
     parent = items[0].children if len(items) == 1 and items[0].level == 1 else items
     parent.extend(AnchorLink(title, anchor, 2) for title, anchor in headings)
-    return _linker.expand(page.file.src_uri, html, hover=True)  # a link's tooltip gives the concept's summary
+    return _linker.expand(page.file.src_uri, html)
 
 
 def on_post_page(output, page, config):

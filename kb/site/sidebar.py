@@ -12,9 +12,9 @@ whatever the size of the site.
 
 The list holds the questions around the current one (`WINDOW` on either side, the
 rest one link away on the collection's page). It is rendered here, once per
-collection and kind of page, and only the current question marked per page (`kb_sidebar`, which overrides/partials/nav-item.html
-prints): through Material's nav macro, each item cost 130 µs, 13 ms for a page of a
-collection of 100 questions.
+collection and kind of page, and only the current question marked per page
+(`kb_sidebar`, which overrides/partials/nav-item.html prints): through Material's
+nav macro each item cost 130 µs, 13 ms a page for a collection of 100 questions.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ def build(docs_dir: Path | None, site_dir: Path) -> subprocess.CompletedProcess:
             data = yaml_load(f)
         data["docs_dir"] = str(docs_dir)
         data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
+        if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):  # relative to the repo too
+            data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
         config = docs_dir.parent / "mkdocs.yml"
         config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return subprocess.run(
