@@ -33,7 +33,12 @@
     if (typeof url !== "string" || !url) return null;
     var resolved;
     try {
-      resolved = /^[a-z][a-z0-9+.-]*:/i.test(url) ? new URL(url) : new URL(url.replace(/^\/+/, ""), SITE_ROOT);
+      var root = new URL(SITE_ROOT);
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url)) resolved = new URL(url);
+      // An API mounted under the site's sub-path answers "/kb/questions/..." (its script root
+      // included): that path is already whole. Any other path is relative to the site root.
+      else if (url.charAt(0) === "/" && url.charAt(1) !== "/" && url.indexOf(root.pathname) === 0) resolved = new URL(url, root.origin);
+      else resolved = new URL(url.replace(/^\/+/, ""), root);
     } catch (e) {
       return null;
     }
