@@ -46,8 +46,8 @@ def site_conf(listen_port: int, upstream_port: int) -> str:
         "127.0.0.1:8000;", f"127.0.0.1:{upstream_port};")
 
 
-@pytest.fixture(scope="module")
-def proxied(tmp_path_factory, index):
+@pytest.fixture(scope="module", params=["KB_SITE_URL set", "no KB_SITE_URL"])
+def proxied(request, tmp_path_factory, index):
     if not os.access(NGINX, os.X_OK):
         reason = f"Debian's nginx is not installed at {NGINX} (apt-get install nginx)"
         if os.environ.get("CI") == "true":
@@ -62,9 +62,11 @@ def proxied(tmp_path_factory, index):
     checked = subprocess.run([NGINX, "-t", "-p", str(work), "-c", str(work / "nginx.conf")],
                              capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
-    # KB_SITE_URL: hits are absolute under the public address, for the site's pages and any other client alike.
+    # KB_SITE_URL: hits are absolute under the public address, for the site's pages and any other client alike;
+    # without it they are paths that hold the prefix ("/kb/questions/..."), which the pages take whole.
+    env = {"KB_SITE_URL": root} if request.param == "KB_SITE_URL set" else {}
     with serve(back, work / "site", index, work / "serve.log", "--prefix", "/kb", ready_path="kb/health",
-               extra_env={"KB_SITE_URL": root}):
+               extra_env=env):
         with Service([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
                      f"{root}health", work / "nginx.log"):
             yield root
@@ -86,9 +88,11 @@ def test_pages_redirects_and_hits_keep_the_prefix(proxied):
     status, _, body = get(proxied + "search?q=" + quote("inductive bias"))
     hits = json.loads(body)["results"]
     assert status == 200 and hits
+    origin = proxied.split("/kb/")[0]
     for hit in hits:
-        assert re.match(rf"{re.escape(proxied)}(questions|concepts)/", hit["url"]), hit["url"]
-        assert get(hit["url"].split("#")[0])[0] == 200
+        url = hit["url"] if hit["url"].startswith("http") else origin + hit["url"]
+        assert re.match(rf"{re.escape(proxied)}(questions|concepts)/", url), hit["url"]
+        assert get(url.split("#")[0])[0] == 200
     assert get(proxied.split("/kb/")[0] + "/search?q=x")[0] >= 400, "nothing is served outside the prefix"
 
 
