@@ -405,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP run (split among clients)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "search.json")
     parser.add_argument("--note", default="", help="a remark to keep with the results (the machine's state)")
+    parser.add_argument("--incremental-only", action="store_true",
+                        help="only re-measure the one-page edit on the indexes a previous run left in "
+                             "benchmarks/generated/ (after one unmeasured edit, so page sizes and times are known)")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     command = "python scripts/bench_search.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -417,7 +420,19 @@ def main(argv: list[str] | None = None) -> int:
         results["commands"] = kept.get("commands", []) if results["cases"] else []
         results["note"] = args.note or kept.get("note", "")
     results["commands"] = [c for c in results["commands"] if c != command] + [command]
-    for size in args.sizes.split(","):
+    for size in args.sizes.split(",") if args.incremental_only else ():
+        name = size if size == "seed" else f"{int(size):,} questions"
+        docs = seed_docs() if size == "seed" else generated_docs(int(size))
+        for engine_name, measured in results["cases"][name]["engines"].items():
+            index = WORK / f"index-{size}-{engine_name}"
+            bench_incremental(docs, index, engine_name)
+            measured["incremental"] = {**bench_incremental(docs, index, engine_name), "command": command,
+                                       "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                       "load": load()}
+            print(f"[{name}] {engine_name}: one edited page in {measured['incremental']['seconds']} s", flush=True)
+        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_markdown(results, args.out.with_suffix(".md"))
+    for size in args.sizes.split(",") if not args.incremental_only else ():
         docs = seed_docs() if size == "seed" else generated_docs(int(size))
         name = size if size == "seed" else f"{int(size):,} questions"
         engines = [e for e in args.engines.split(",") if e != "whoosh" or size == "seed" or int(size) <= args.whoosh_max]
