@@ -378,9 +378,15 @@ def write_markdown(results: dict, path: Path) -> None:
             h1, h8 = e["http"]["1_clients"], e["http"]["8_clients"]
             lines.append(
                 f"| {name} | {engine_name} | {e['records']} | {e['build']['seconds']} | "
-                f"{e['build']['bytes'] / 1e6:.1f} | {e['incremental']['seconds']} | {_ms(e['ours'])} | {_ms(h1)} "
+                f"{e['build']['bytes'] / 1e6:.1f} | {e['incremental']['seconds']}{'*' if 'command' in e['incremental'] else ''} "
+                f"| {_ms(e['ours'])} | {_ms(h1)} "
                 f"| {_ms(h8)} | {h8['requests_per_s']} | {_ms(c.get('bare_whoosh'))} | {_ms(c['fts5'])} "
                 f"({c['fts5_build']['seconds']}) | {c['load_before'][0]} / {c['load_after'][0]} | {c['date'][:16]} |")
+    remeasured = sorted({e["incremental"]["command"] for c in results["cases"].values() for e in c["engines"].values()
+                         if "command" in e["incremental"]})
+    if remeasured:
+        lines += ["", "\\* re-measured on the same indexes, after the change that skips pages whose size and "
+                  "modification time are unchanged, by " + ", ".join(f"`{c}`" for c in remeasured) + "."]
     lines += growth(results["cases"])
     for name, c in results["cases"].items():
         if c.get("bare_whoosh", {}).get("errors"):
