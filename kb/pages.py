@@ -129,8 +129,11 @@ def read_question(path: Path) -> QuestionPage:
     return question_from_text(path.read_text(encoding="utf-8"), path)
 
 
-def render_question(page: QuestionPage) -> str:
-    """The page's file text; the hash is always recomputed from the body."""
+def render_question(page: QuestionPage, imported: dict | None = None) -> str:
+    """The page's file text; the hash is always recomputed from the body.
+
+    `imported` is what the importer wrote of the editable fields, kept for its next three-way merge.
+    """
     meta = {
         "id": page.id,
         "collection": page.collection,
@@ -140,6 +143,7 @@ def render_question(page: QuestionPage) -> str:
         "parts": [{"label": p.label, "title": p.title, "anchor": p.anchor} for p in page.parts],
         "source": {"file": page.source_file, "lines": list(page.source_lines)},
         "tags": list(page.tags),
+        **({"imported": imported} if imported is not None else {}),
         "hash": body_hash(page.body),
     }
     # libyaml's emitter when PyYAML has it: the pure-Python one was the importer's hottest code.

@@ -71,8 +71,8 @@ WRITTEN = ("new", "updated", "merged")  # statuses whose file is written
 
 def render_imported(page: QuestionPage, record: dict | None = None) -> str:
     """The page as the importer writes it, recording the title and tags it wrote (for the next three-way merge)."""
-    front, body = split_front_matter(render_question(page))
-    return merge.page_text(merge.with_record(front, record or {"title": page.title, "tags": list(page.tags)}), body)
+    record = record or {"title": page.title, "tags": list(page.tags)}
+    return render_question(page, {f: record[f] for f in merge.FIELDS})
 
 
 def load_source(path: Path, project_root: Path) -> Source:
