@@ -43,6 +43,8 @@ def on_files(files, config):
         _catalog = catalog.build_catalog((f.src_uri, f.content_string) for f in files.documentation_pages())
     except PageError as exc:
         raise PluginError(str(exc)) from exc
+    # One name per collection, its page's title, for the search scripts (overrides/main.html writes it out).
+    config["extra"]["kb_collections"] = {slug: c.title for slug, c in _catalog.items()}
     questions = sum(len(c.questions) for c in _catalog.values())
     _slim_search = [] if search_fallback.is_slim(config["extra"], questions) else None
     return files

@@ -117,3 +117,12 @@ def test_no_page_fetches_anything_off_site(which, repo_site, fixture_site):
 
 def test_page_path_maps_directory_urls():
     assert page_path(Path("/s"), "/questions/c/q1/") == Path("/s/questions/c/q1/index.html")
+
+
+def test_every_page_names_every_collection_by_its_page_title(fixture_site):
+    """The search scripts show a hit's collection by the title of its page, whatever the nav's depth."""
+    for page in ("index.html", "questions/sample-exam/q10/index.html",
+                 "questions/deep-learning-exam-answers/q3/index.html", "concepts/index.html"):
+        html = (fixture_site / page).read_text(encoding="utf-8")
+        names = dict(re.findall(r'<meta name="kb-collection" data-slug="([^"]+)" content="([^"]*)">', html))
+        assert names == {"sample-exam": "Sample exam", "deep-learning-exam-answers": "Exam answer sheet 1"}, page
