@@ -19,6 +19,7 @@ from kb.concepts.concept import ConceptMatcher
 from kb.pages import PageError, QuestionPage, looks_like_question, question_from_text
 from kb.plaintext import inline_text
 from kb.slugs import CONCEPTS_DIR, concept_path, page_url
+from kb.textmath import MARKDOWN_MATH, tex_text
 from search_api.schema import BOOSTS
 
 FENCE = re.compile(r"^\s*(```+|~~~+)")
@@ -169,49 +170,10 @@ def question_records(page: QuestionPage, docs_path: str) -> list[Record]:
 
 # --- Titles as plain text, for API clients that show text, not Markdown with TeX ----------
 
-_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho "
-          "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()
-_GREEK_LETTERS = "αβγδεεζηθϑικλμνξπρστυφφχψωΓΔΘΛΞΠΣΦΨΩ"
-TEX_SYMBOLS = {
-    **dict(zip(_GREEK, _GREEK_LETTERS)),
-    "times": "×", "cdot": "·", "ll": "≪", "gg": "≫", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
-    "neq": "≠", "approx": "≈", "sim": "~", "mid": "|", "in": "∈", "to": "→", "infty": "∞", "sum": "Σ",
-    "prod": "∏", "int": "∫", "partial": "∂", "nabla": "∇", "lVert": "‖", "rVert": "‖", "Vert": "‖", "|": "‖",
-    "ldots": "…", "cdots": "⋯", "dots": "…",
-}
-_BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼"}
-_TEX_FONT = re.compile(r"\\(?:text\w*|math(?:rm|bf|it|cal|sf)|operatorname)\s*\{([^{}]*)\}")
-_TEX_BB = re.compile(r"\\mathbb\s*\{([^{}]*)\}")
-_TEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_TEX_SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
-_TEX_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
-_TEX_COMMAND = re.compile(r"\\([A-Za-z]+|\|)\s?")
-_TEX_SPACE = re.compile(r"\\[,;:! ]|\\q?quad\b")
-_TEX_SIZE = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)\b\s*")
-_MATH = re.compile(r"\$([^$]+)\$")
-
-
-def _group(text: str) -> str:
-    return text if len(text) == 1 or re.fullmatch(r"[^\W_]+", text) else f"({text})"
-
-
-def tex_text(tex: str) -> str:
-    """A formula as plain text: Greek letters and symbols in Unicode, fonts and sizes dropped,
-    fractions as a/b, groups of sub- and superscripts in parentheses when they need them."""
-    text = _TEX_SPACE.sub(" ", _TEX_SIZE.sub("", tex))
-    for _ in range(3):  # nested groups, innermost first
-        text = _TEX_FONT.sub(r"\1", text)
-        text = _TEX_BB.sub(lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), text)
-        text = _TEX_FRAC.sub(lambda m: f"{_group(m.group(1))}/{_group(m.group(2))}", text)
-        text = _TEX_SQRT.sub(lambda m: f"√{_group(m.group(1))}", text)
-        text = _TEX_SCRIPT.sub(lambda m: m.group(1) + _group(m.group(2)), text)
-    text = _TEX_COMMAND.sub(lambda m: TEX_SYMBOLS.get(m.group(1), m.group(1)) + (" " if m.group(0)[-1] == " " else ""), text)
-    return " ".join(text.replace("{", "").replace("}", "").split())
-
 
 def title_text(title: str) -> str:
     """A title (Markdown, possibly with TeX) as the plain text a reader sees: what `title_text` answers."""
-    return " ".join(_MATH.sub(lambda m: tex_text(m.group(1)), inline_text(title)).split())
+    return " ".join(MARKDOWN_MATH.sub(lambda m: tex_text(m.group(1)), inline_text(title)).split())
 
 
 def concept_record(concept) -> Record:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb.site.textmath import title_text
+from kb.textmath import html_text
 
 FULL_TEXT_UP_TO = 200  # questions; mkdocs.yml `extra: {search_full_text_up_to: N}` changes it
 SETTING = "search_full_text_up_to"
@@ -34,16 +34,16 @@ def page_entries(url: str, meta: dict, title: str) -> list[dict]:
     """The slim entries of one page; `meta` is its front matter as the site hooks escaped it (HTML text)."""
     if "question" in meta and "collection" in meta:
         tags = [str(t) for t in meta.get("tags") or []]
-        head = {"location": url, "title": title_text(f"Q{meta['question']}. {meta.get('title', title)}"), "text": ""}
+        head = {"location": url, "title": html_text(f"Q{meta['question']}. {meta.get('title', title)}"), "text": ""}
         entries = [{**head, "tags": tags} if tags else head]
         for part in meta.get("parts") or []:
             if isinstance(part, dict) and part.get("anchor"):
                 entries.append({"location": f"{url}#{part['anchor']}",
-                                "title": title_text(f"({part.get('label', '')}) {part.get('title', '')}"), "text": ""})
+                                "title": html_text(f"({part.get('label', '')}) {part.get('title', '')}"), "text": ""})
         return entries
     summary = meta.get("summary") if "aliases" in meta or "summary" in meta else None
-    return [{"location": url, "title": title_text(str(meta.get("title") or title)),
-             "text": title_text(str(summary or ""))}]
+    return [{"location": url, "title": html_text(str(meta.get("title") or title)),
+             "text": html_text(str(summary or ""))}]
 
 
 def rewrite(index_path: Path, slim_entries: list[dict] | None) -> int:
@@ -53,8 +53,8 @@ def rewrite(index_path: Path, slim_entries: list[dict] | None) -> int:
         data["docs"] = slim_entries
     else:
         for entry in data["docs"]:
-            entry["title"] = title_text(entry["title"])
-            entry["text"] = title_text(entry["text"])
+            entry["title"] = html_text(entry["title"])
+            entry["text"] = html_text(entry["text"])
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     index_path.write_text(text, encoding="utf-8")
     return len(text.encode("utf-8"))

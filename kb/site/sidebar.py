@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from kb.site.catalog import Collection
-from kb.site.textmath import title_text
+from kb.textmath import html_text
 from kb.slugs import relative_url
 
 # Questions listed on either side of the current one: the sidebar (and the page) weighs the same for a
@@ -90,7 +90,7 @@ def attach(nav: Navigation, pages: dict[str, Page], catalog: dict[str, Collectio
     by_page: dict[str, CollectionNav] = {}
     for collection in catalog.values():
         questions = [pages[q.path] for q in collection.questions if q.path in pages]
-        labels = [html.escape(f"Q{q.page.question}. {title_text(q.page.title)}", quote=False)
+        labels = [html.escape(f"Q{q.page.question}. {html_text(q.page.title)}", quote=False)
                   for q in collection.questions if q.path in pages]
         for page, label in zip(questions, labels):
             # The breadcrumb's label, as Material's typeset plugin hands one over: the number, and the title as text.

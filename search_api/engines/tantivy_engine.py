@@ -87,21 +87,16 @@ def write(records: list[Record], directory: Path, procs: int = 1) -> None:
     """Write the records into a new tantivy index in `directory` (which must be empty or absent)."""
     directory.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(make_schema(), path=str(directory))
-    writer = index.writer(HEAP_BYTES, max(1, procs))
-    try:
-        for record in records:
-            writer.add_document(_document(record))
-        writer.commit()
-    except BaseException:
-        writer.rollback()
-        raise
-    writer.wait_merging_threads()
+    _commit(index.writer(HEAP_BYTES, max(1, procs)), set(), records)
 
 
 def update(directory: Path, remove: set[str], records: list[Record]) -> None:
     """Delete the records with these ids and add these, in one commit."""
-    index = tantivy.Index.open(str(directory))
-    writer = index.writer(50_000_000, 1)
+    _commit(tantivy.Index.open(str(directory)).writer(50_000_000, 1), remove, records)
+
+
+def _commit(writer, remove: set[str], records: list[Record]) -> None:
+    """Delete these ids, add these records, commit; nothing is committed when anything fails."""
     try:
         for record_id in remove:
             writer.delete_documents_by_term("id", record_id)

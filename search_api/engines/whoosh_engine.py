@@ -58,14 +58,7 @@ def write(records: list[Record], directory: Path, procs: int = 1) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), RecordSchema())
     writer = ix.writer(procs=procs, limitmb=128, multisegment=True) if procs > 1 else ix.writer(limitmb=128)
-    try:
-        for record in records:
-            writer.add_document(**_document(record))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    ix.close()
+    _commit(ix, writer, set(), records)
 
 
 def update(directory: Path, remove: set[str], records: list[Record]) -> None:
@@ -73,7 +66,11 @@ def update(directory: Path, remove: set[str], records: list[Record]) -> None:
     other small ones only (Whoosh's default), so the cost follows the edit, not the index. Whoosh
     writes new files and a new table of contents, never into the files of the build it copies."""
     ix = whoosh_index.open_dir(str(directory))
-    writer = ix.writer(limitmb=64)
+    _commit(ix, ix.writer(limitmb=64), remove, records)
+
+
+def _commit(ix, writer, remove: set[str], records: list[Record]) -> None:
+    """Delete these ids, add these records, commit; a failure cancels the writer, committing nothing."""
     try:
         for record_id in remove:
             writer.delete_by_term("id", record_id)

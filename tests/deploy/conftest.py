@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -13,9 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(1, str(Path(__file__).parents[1] / "site"))
 from deploykit import build_index  # noqa: E402
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from sitekit import chromium, open_page  # noqa: E402,F401 (fixtures)
 
 
 @pytest.fixture(scope="session")
@@ -26,38 +22,7 @@ def index(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, headless, driven by Playwright; never a downloaded browser. Fails under CI=true without it."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; under CI=true the browser tests must run")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def browse(chromium):
+def browse(open_page):
     """browse(url) -> (page, watcher) in a fresh context that may only reach 127.0.0.1 (sitekit.Watcher)."""
-    from sitekit import Watcher
-
-    contexts = []
-
-    def opener(url: str):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        watcher = Watcher(context)
-        page = context.new_page()
-        page.goto(url, wait_until="load")
-        return page, watcher
-
-    yield opener
-    for context in contexts:
-        context.close()
+    return open_page

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,7 +9,7 @@ import pytest
 
 # Tests run with --import-mode=importlib, so this folder's helper module is put on the path here.
 sys.path.insert(0, str(Path(__file__).parent))
-from sitekit import StaticServer, build_site, copy_docs  # noqa: E402
+from sitekit import StaticServer, build_site, chromium, copy_docs, open_page  # noqa: E402,F401 (fixtures)
 
 
 def _built(result, site: Path) -> Path:
@@ -43,28 +41,3 @@ def fixture_site(tmp_path_factory) -> Path:
     docs = copy_docs(work / "docs")
     site = work / "site"
     return _built(build_site(site, docs), site)
-
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, headless, driven by Playwright; never a downloaded browser.
-
-    Module-scoped: one sync Playwright may run at a time in a process, and each
-    browser test module gets its own. Skips without chromium, fails under CI=true.
-    """
-    executable = shutil.which("chromium")
-    if executable is None:
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; under CI=true the browser tests must run")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()

@@ -15,6 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
@@ -183,3 +184,52 @@ def settle_animations(page) -> None:
     """Wait for CSS transitions to finish: a full-page screenshot scrolls, and Material fades its header
     tabs out and in on scroll; axe measuring contrast mid-fade reports a colour the reader never rests on."""
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+
+
+# --- Browser fixtures, shared by the site and deployment tests (their conftest.py files import them) ---
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright; never a downloaded browser.
+
+    Module-scoped: one sync Playwright may run at a time in a process, and each
+    browser test module gets its own. Skips without chromium, fails under CI=true.
+    """
+    executable = shutil.which("chromium")
+    if executable is None:
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; under CI=true the browser tests must run")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium):
+    """open_page(url, **context options) -> (page, watcher), each in a fresh browser context.
+
+    `chromium` is Debian's headless Chromium; it skips only when chromium is
+    missing and CI is not set, and fails under CI=true."""
+    contexts = []
+
+    def opener(url: str, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = chromium.new_context(**options)
+        contexts.append(context)
+        watcher = Watcher(context)
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        return page, watcher
+
+    yield opener
+    for context in contexts:
+        context.close()

@@ -29,28 +29,6 @@ def app_server(tmp_path_factory):
         yield server
 
 
-@pytest.fixture
-def open_page(chromium):
-    """open_page(url, **context options) -> (page, watcher), each in a fresh browser context.
-
-    `chromium` (conftest.py) is Debian's headless Chromium; it skips only when chromium is
-    missing and CI is not set, and fails under CI=true."""
-    contexts = []
-
-    def opener(url: str, **options):
-        options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = chromium.new_context(**options)
-        contexts.append(context)
-        watcher = Watcher(context)
-        page = context.new_page()
-        page.goto(url, wait_until="load")
-        return page, watcher
-
-    yield opener
-    for context in contexts:
-        context.close()
-
-
 def settle(page) -> None:
     """Wait until nothing is loading (fonts, favicon), so that the test's next navigation cancels nothing."""
     page.wait_for_load_state("networkidle")

@@ -15,7 +15,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from kb.pages import read_question
 from kb.site.search_fallback import SETTING, is_slim
-from kb.site.textmath import tex_text, title_text
+from kb.textmath import html_text, tex_text
 from sitekit import FIXTURES, REPO, copy_docs
 
 # TeX as typed: commands, math delimiters, braced sub- and superscripts.
@@ -104,11 +104,12 @@ def test_a_small_site_keeps_its_answers_searchable_with_math_as_text(repo_site):
     (r"D_{KL}(q \,\|\, p)", "D_KL(q ‖ p)"),
     (r"\frac{QK^T}{\sqrt{d}}", "(QK^T)/(√d)"),
     (r"\text{softmax}(x_i)", "softmax(x_i)"),
-    (r"\mathbb{E}_{q}[\log p]", "E_q[log p]"),
+    (r"\mathbb{E}_{q}[\log p]", "𝔼_q[log p]"),
+    (r"x_{1:T}", "x_(1:T)"),
 ])
 def test_tex_as_text(tex, text):
     assert tex_text(tex) == text
-    assert title_text(f"Why \\({tex}\\)?") == f"Why {text}?"
+    assert html_text(f"Why \\({tex}\\)?") == f"Why {text}?"
 
 
 def test_dirty_builds_are_refused_clearly(tmp_path):
