@@ -4,10 +4,21 @@ Hand-written pages may use Markdown's usual HTML; this check is what keeps that
 from running script. The theme's own inline scripts are recognised by comparing
 them with the theme's `partials/javascripts/*.html` templates (a `{{ ... }}` there
 matches any text without quotes), so a Material upgrade needs no edit here.
+
+Every built page is read whole, usually quickly: a page of plain, well-formed markup
+(simple attributes, closed scripts, ordinary comments) is cut by one regular expression
+into the very tags, attributes and script texts `HTMLParser` reads there, and those go
+to the same checks (`_quick_clean`; runs of tags with nothing to check are skipped in
+one match). A page with anything else (a stray `<`, an unclosed tag or script, an odd
+comment) or with a finding is read again by `HTMLParser`, which reports it; so the quick
+reading passes a page only when `HTMLParser` finds nothing in it either
+(tests/site/test_markup_check.py compares the two). A build spends a tenth of the time
+it did on this check (it was the largest cost of a build at 10,000 questions).
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -87,6 +98,11 @@ class _Scanner(HTMLParser):
             if not self._theme_inline(attributes, text):
                 self.findings.append(Finding(line, f"inline <script> not from the theme: {text[:60]!r}"))
 
+    def handle_comment(self, data):
+        # HTMLParser ends a comment at "-->"; a browser ends "<!-->", "<!--->" and "--!>" sooner.
+        if data.startswith((">", "->")) or "--!>" in data:
+            self._flag("a comment a browser ends early (what follows it is markup there)")
+
     def _check_attributes(self, tag, attrs):
         for name, value in attrs:
             if name.startswith("on"):
@@ -124,7 +140,82 @@ def unsafe_markup(page_html: str, page_url: str, allowed_inline: list[re.Pattern
     `page_url` is its site-relative URL ("questions/c/q1/"); `site_path` the path of the site's
     root on its host (from `site_url`), which root-relative URLs start with.
     """
+    if _quick_clean(page_html, _Scanner(page_url, allowed_inline, site_path)):
+        return []
     scanner = _Scanner(page_url, allowed_inline, site_path)
     scanner.feed(page_html)
     scanner.close()
+    if scanner._script is not None:  # a browser runs a script the page ends inside (HTMLParser waits for more)
+        line, _ = scanner._script
+        scanner.findings.append(Finding(line, "inline <script> never closed"))
     return scanner.findings
+
+
+# ---- the quick reading: plain markup, cut by one expression into the tokens HTMLParser reads there ----
+# Each piece is a narrower form of HTMLParser's own expression (html.parser's tagfind_tolerant,
+# attrfind_tolerant, endtagfind, its CDATA end and _markupbase's comment end), so where it matches
+# both read the same tag, attributes and script text; where it does not, HTMLParser reads the page.
+
+_SPACE = "[ \t\n\r\f]"  # HTML's whitespace only: anything else inside a tag sends the page to HTMLParser
+_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_END = "(?=[ \t\n\r\f>]|\\Z)"  # an unquoted value ends as HTMLParser ends it (\Z: in _attributes)
+_VALUE = f"\"[^\"]*\"|'[^']*'|[^\\s\"'=<>`/]+{_END}"
+_ATTRIBUTES = f"(?:{_SPACE}+{_NAME}(?:{_SPACE}*={_SPACE}*(?:{_VALUE}))?)*"
+_ATTRIBUTE = re.compile(f"{_SPACE}+({_NAME})(?:{_SPACE}*={_SPACE}*({_VALUE}))?")
+_URL_NAME = "(?i:" + "|".join(sorted(URL_ATTRIBUTES)) + ")(?![-a-zA-Z0-9_:.])"
+# Attributes the checks pass whatever they hold: any name but on*, srcdoc and the URL attributes; and
+# a URL that cannot be a script URL, since it starts with neither j, v, a character reference nor
+# anything is_script_url skips.
+_SAFE_START = "[^jJvV&\\x00-\\x20\\x7f"
+_PLAIN_ATTRIBUTE = (f"{_SPACE}+(?:(?!(?i:on)|(?i:srcdoc)(?![-a-zA-Z0-9_:.])|{_URL_NAME}){_NAME}"
+                    f"(?:{_SPACE}*={_SPACE}*(?:{_VALUE}))?"
+                    f"|{_URL_NAME}{_SPACE}*={_SPACE}*(?:\"(?:{_SAFE_START}\"][^\"]*)?\"|'(?:{_SAFE_START}'][^']*)?'"
+                    f"|{_SAFE_START}\\s\"'=<>`/][^\\s\"'=<>`/]*{_END}))")
+_NOT_RAW = "(?!(?i:script|style)[ \t\n\r\f/>])"  # script and style hold text, not tags
+_TOKEN = re.compile(
+    # A run of text, end tags, a doctype and tags whose every attribute passes: nothing to check in it.
+    f"(?P<plain>(?:[^<]++|<{_NOT_RAW}[a-zA-Z][-a-zA-Z0-9]*(?:{_PLAIN_ATTRIBUTE})*+{_SPACE}*/?>"
+    f"|</[a-zA-Z][-.a-zA-Z0-9:_]*{_SPACE}*>|<!(?i:doctype)[^>]*>)++)"
+    f"|<(?i:script)(?P<script>{_ATTRIBUTES}){_SPACE}*>(?P<code>.*?)(?i:</\\s*script\\s*>)"
+    f"|<(?i:style)(?P<style>{_ATTRIBUTES}){_SPACE}*>.*?(?i:</\\s*style\\s*>)"
+    f"|<{_NOT_RAW}(?P<tag>[a-zA-Z][-a-zA-Z0-9]*)(?P<attributes>{_ATTRIBUTES}){_SPACE}*/?>"
+    "|<!--(?P<comment>.*?)--\\s*>",
+    re.S)
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    """A tag's attributes as HTMLParser gives them: names in lower case, values unquoted and unescaped."""
+    found = []
+    for match in _ATTRIBUTE.finditer(text):
+        name, value = match.groups()
+        if value is not None:
+            if value[:1] in ("'", '"'):
+                value = value[1:-1]
+            value = html.unescape(value) if "&" in value else value
+        found.append((name.lower(), value))
+    return found
+
+
+def _quick_clean(page_html: str, scanner: _Scanner) -> bool:
+    """True if the page is plain markup throughout and the checks find nothing in any tag, script or comment."""
+    end = 0
+    for token in _TOKEN.finditer(page_html):
+        if token.start() != end:
+            return False  # something plain markup does not hold: HTMLParser decides
+        end = token.end()
+        plain, script, code, style, tag, attributes, comment = token.groups()
+        if plain is not None:
+            continue
+        if tag is not None:
+            scanner.handle_starttag(tag.lower(), _attributes(attributes))
+        elif script is not None:
+            scanner.handle_starttag("script", _attributes(script))
+            scanner.handle_data(code)
+            scanner.handle_endtag("script")
+        elif style is not None:
+            scanner.handle_starttag("style", _attributes(style))
+        else:
+            scanner.handle_comment(comment)
+        if scanner.findings:
+            return False
+    return end == len(page_html)

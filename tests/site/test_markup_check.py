@@ -7,6 +7,7 @@ page added: a script-bearing attribute or URL there fails the build and the warn
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -138,3 +139,92 @@ def test_a_symlink_in_docs_is_not_published(tmp_path):
     published = [p for p in (tmp_path / "site").rglob("*") if p.is_file()]
     assert published, "the site was written"
     assert not any("not for the web" in p.read_text(errors="replace") for p in published if p.suffix != ".woff")
+
+
+# --- The quick reading of plain markup (markup_check._quick_clean) against HTMLParser ---
+
+HOSTILE_MARKUP = [
+    '<img src=x onerror=alert(1)>', '<a href="javascript:x">', "<a href='&#106;avascript:x'>", '<a href=" javascript:x">',
+    '<a href=java&#x09;script:x>', '<script>alert(1)</script>', '<SCRIPT>x</SCRIPT>', '<script>', '</script>', '<style>',
+    '</style>', '<iframe srcdoc="&lt;script&gt;x&lt;/script&gt;">', '<!--', '-->', '<!-->', '--!>', '<div ONclick=x>',
+    '<svg/onload=x>', '<a\x0bonclick=x>', '<a\xa0onclick=x>', '<a x=y\xa0onclick=z>', '"', "'", '<', '>', '=', '/',
+    ' onmouseover="x"', '<a href="VBScript:x">', '<object data="javascript:x">', '<form action=javascript:x>',
+    '<a xlink:href="javascript:x">', '<script src="https://evil.example/x.js"></script>', '<a title="x>y', '<a b = "x c>',
+    '</script >', '<script type="module">', '<a/href="javascript:x">', '<p onclick', '&', '&#', '<a href=', '<? x >',
+    '<!x>', '</ a>', '<a x="1"onclick="y">', ' href="javascript:x"', '<textarea>',
+]
+PLAIN_MARKUP = [
+    "<p>", "</p>", "text ", '<a href="../x/">', "</a>", '<div class="a b">', '<img src="x.png" alt="">', "<br/>",
+    '<script src="../../assets/javascripts/bundle.js"></script>', "<span title='q'>", "<input hidden>", "<a href=x>",
+    "<!-- c -->", "<style>p{}</style>", '<a href="">', "\n", '<svg viewBox="0 0 1 1"><path d="M0"/></svg>',
+]
+
+
+def _htmlparser_findings(html: str, url: str = "questions/c/q1/") -> list:
+    scanner = markup_check._Scanner(url, THEME)
+    scanner.feed(html)
+    scanner.close()
+    return scanner.findings
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_quick_reading_passes_a_page_only_if_htmlparser_finds_nothing(seed):
+    import random
+
+    rng = random.Random(seed)
+    passed = 0
+    for _ in range(3000):
+        pieces = [rng.choice(PLAIN_MARKUP) if rng.random() < 0.7 else rng.choice(HOSTILE_MARKUP) if rng.random() < 0.7
+                  else "".join(rng.choice("<>\"'=/ \tonjavascript:&#;!-\x0b\xa0") for _ in range(rng.randint(1, 6)))
+                  for _ in range(rng.randint(1, 12))]
+        page = "".join(pieces)
+        if markup_check._quick_clean(page, markup_check._Scanner("questions/c/q1/", THEME)):
+            passed += 1
+            assert _htmlparser_findings(page) == [], page
+    assert passed > 500  # the quick reading is exercised, not just skipped
+
+
+def test_a_script_left_open_and_comments_a_browser_ends_early_are_found():
+    # HTMLParser waits for the end of a script that never ends; a browser runs it.
+    assert [f.what for f in markup_check.unsafe_markup("<p>x</p><script>alert(1)", "", THEME)] == [
+        "inline <script> never closed"]
+    assert findings('<iframe srcdoc="&lt;script&gt;alert(1)"></iframe>') == [
+        "<iframe srcdoc> holding inline <script> never closed"]
+    for comment in ("<!--> <img src=x> -->", "<!---> x -->", "<!-- a --!> b -->"):
+        assert findings(comment) == ["a comment a browser ends early (what follows it is markup there)"], comment
+    assert findings("<!-- a comment -- with dashes --><!---->") == []
+
+
+def _question_page(site) -> tuple[str, str]:
+    page = next(p for p in sorted((site / "questions" / "sample-exam").glob("q*/index.html")))
+    return page.read_text(encoding="utf-8"), page.parent.relative_to(site).as_posix() + "/"
+
+
+def test_every_built_page_is_plain_markup_and_clean(fixture_site):
+    # The quick reading serves the whole site (else every page would take HTMLParser's slower one).
+    for page in sorted(fixture_site.rglob("*.html")):
+        if "assets/mathjax" in page.as_posix():
+            continue
+        url = page.parent.relative_to(fixture_site).as_posix() + "/" if page.name == "index.html" else ""
+        html = page.read_text(encoding="utf-8")
+        assert markup_check._quick_clean(html, markup_check._Scanner(url, THEME)), page
+        assert _htmlparser_findings(html, url) == [], page
+
+
+def test_markup_anywhere_in_a_built_page_is_found(fixture_site):
+    """Wherever a document's text lands (any element's text, any quoted attribute value), markup put there is found.
+
+    Text reaches every part of a page: the head's title and description, the header, the nav and
+    sidebar, the breadcrumb, the article, the listings, the footer's previous and next, the scripts'
+    settings. Each insertion is checked by unsafe_markup as the build does, and by HTMLParser alone.
+    """
+    html, url = _question_page(fixture_site)
+    in_text = [m.end() for m in re.finditer(r"<[a-zA-Z][^>]*>", html)]
+    in_values = [m.end() for m in re.finditer(r'="', html)]
+    assert len(in_text) > 200 and len(in_values) > 200
+    for at in in_text:
+        page = html[:at] + "</script></style><img src=x onerror=alert(1)>" + html[at:]  # out of a script, if in one
+        assert markup_check.unsafe_markup(page, url, THEME), html[at - 80:at]
+    for at in in_values:
+        page = html[:at] + 'x" onmouseover="alert(1)' + html[at:]
+        assert markup_check.unsafe_markup(page, url, THEME), html[at - 80:at]
