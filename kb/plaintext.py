@@ -14,11 +14,18 @@ EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
 
 def _prose(text: str) -> str:
-    text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = LINK.sub(r"\1", text)
-    text = TAG.sub(" ", text)
-    text = EMPHASIS.sub("", text).replace("|", " ")  # table cell borders
-    return html.unescape(text)
+    # Each pattern only where its first character occurs: most of a page's text has none of them,
+    # and every search build reduces every line.
+    if "[" in text:
+        text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+        text = LINK.sub(r"\1", text)
+    if "<" in text:
+        text = TAG.sub(" ", text)
+    if "*" in text or "_" in text:
+        text = EMPHASIS.sub("", text)
+    if "|" in text:
+        text = text.replace("|", " ")  # table cell borders
+    return html.unescape(text) if "&" in text else text
 
 
 def inline_text(line: str, math: list[str] | None = None, code_marks: bool = False) -> str:

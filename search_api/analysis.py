@@ -83,26 +83,47 @@ def word_terms(word: str, stem: bool = True) -> tuple[tuple[tuple[int, int, int,
 
 
 # A word with the backslash before it, if any: a TeX layout command is skipped (see TEX_LAYOUT).
-_WORD_AFTER = re.compile(r"(\\?)(" + WORD_PATTERN + ")")
+_WORD_AFTER = re.compile(r"\\?" + WORD_PATTERN)
+# word -> its one term (a str), or (terms with offsets, width) for a joined word: `word_terms` in the
+# shape the loop below reads fastest; one dict per `stem`, emptied when it reaches _WORD_CACHE words.
+_TERMS: dict[bool, dict[str, object]] = {True: {}, False: {}}
 
 
-def positioned_terms(value: str, pos: int = 0, stem: bool = True) -> list[tuple[str, int]]:
-    """Every term of a text with its position, from `pos` (what the index stores for a field).
+def _terms_entry(word: str, stem: bool, cache: dict) -> object:
+    terms, width = word_terms(word, stem)
+    entry = terms[0][3] if width == 1 and len(terms) == 1 else ([(offset, term) for offset, _, _, term in terms], width)
+    if len(cache) >= _WORD_CACHE:
+        cache.clear()
+    cache[word] = entry
+    return entry
+
+
+def positioned_terms(value: str, pos: int = 0, stem: bool = True, make=None) -> list:
+    """Every term of a text with its position, from `pos` (what the index stores for a field), as
+    ``(term, position)`` or, given `make`, as ``make(term, position)``.
 
     The same terms and positions as the tokenizer below, without a Token per word: tantivy's
-    indexing spends most of its Python time here.
+    indexing spends most of its Python time here, so a word is one dict lookup and a common
+    (unjoined) word one append.
     """
     out = []
     append = out.append
-    for backslash, word in _WORD_AFTER.findall(value):
-        if backslash and word.lower() in TEX_LAYOUT:
-            continue
-        terms, width = word_terms(word, stem)
-        if width == 1 and len(terms) == 1:
-            append((terms[0][3], pos))
+    cache = _TERMS[stem]
+    for word in _WORD_AFTER.findall(value):
+        if word[0] == "\\":
+            word = word[1:]
+            if word.lower() in TEX_LAYOUT:
+                continue
+        entry = cache.get(word)
+        if entry is None:
+            entry = _terms_entry(word, stem, cache)
+        if entry.__class__ is str:
+            append(make(entry, pos) if make else (entry, pos))
+            pos += 1
         else:
-            out.extend((term, pos + offset) for offset, _, _, term in terms)
-        pos += width
+            terms, width = entry
+            out.extend((make(term, pos + offset) if make else (term, pos + offset)) for offset, term in terms)
+            pos += width
     return out
 
 

@@ -22,6 +22,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,7 +31,8 @@ from kb.concepts.concept import ConceptMatcher, load_concepts
 from kb.slugs import CONCEPTS_DIR
 from search_api import store
 from search_api.engines import DEFAULT, engine
-from search_api.records import Record, add_mentions, build_records, concept_record, page_records, stored_words
+from search_api.records import (Record, add_mentions, build_records, concept_record, concept_records, page_records,
+                                record_order, stored_words)
 from search_api.vocabulary import FILE as VOCABULARY_FILE
 from search_api.vocabulary import Vocabulary, words_of
 
@@ -140,10 +142,7 @@ def _meta(name: str, engine_name: str, counts: Counter, concepts: list[dict]) ->
     }
 
 
-def _manifest(hashes: dict[str, dict], records: list[Record]) -> dict:
-    ids: dict[str, list[str]] = {}
-    for record in records:
-        ids.setdefault(record.source, []).append(record.id)
+def _manifest(hashes: dict[str, dict], ids: dict[str, list[str]]) -> dict:
     return {"pages": {path: {**page, "ids": ids.get(path, [])} for path, page in hashes.items()}}
 
 
@@ -153,21 +152,82 @@ def _report(final: Path, meta: dict, started: float, engine_name: str, increment
                        size, engine_name, incremental, pages)
 
 
+@dataclass
+class Written:
+    """What a build keeps of the records it wrote: their ids per page, counts per type, words' record counts."""
+
+    ids: dict[str, list[str]]
+    counts: Counter
+    words: Counter
+
+    @classmethod
+    def of(cls, records: list[Record]) -> "Written":
+        ids: dict[str, list[str]] = {}
+        words: Counter = Counter()
+        for record in records:
+            ids.setdefault(record.source, []).append(record.id)
+            words.update(words_of(record.text))
+        return cls(ids, Counter(r.type for r in records), words)
+
+    def add(self, other: "Written") -> None:
+        self.ids.update(other.ids)
+        self.counts.update(other.counts)
+        self.words.update(other.words)
+
+
+def _write_pages(engine_name: str, paths: list[Path], docs_dir: Path, concepts: list, directory: Path) -> Written:
+    """In a worker process: read and reduce these pages and write them as an index of their own."""
+    records = sorted(page_records(paths, docs_dir, concepts), key=record_order)
+    engine(engine_name).write(records, directory, 1)
+    return Written.of(records)
+
+
+def _write_in_parallel(engine_name: str, docs_dir: Path, concepts: list, procs: int, directory: Path) -> Written:
+    """Each of `procs` processes reads, reduces, analyses and writes a contiguous share of the pages into an
+    index of its own (the concept pages go into one more, written here meanwhile); the engine then joins them.
+
+    Analysing the words is most of an engine's writing time in Python, so it is shared out with the
+    reading rather than left to one process after it.
+    """
+    paths = sorted(docs_dir.rglob("*.md"))
+    shares = [paths[len(paths) * i // procs:len(paths) * (i + 1) // procs] for i in range(procs)]
+    parts = [directory.parent / f"part-{i}" for i in range(procs + 1)]
+    try:
+        with ProcessPoolExecutor(procs) as pool:
+            futures = [pool.submit(_write_pages, engine_name, share, docs_dir, concepts, part)
+                       for share, part in zip(shares, parts)]
+            own = concept_records(concepts)
+            engine(engine_name).write(own, parts[-1], 1)
+            written = Written({}, Counter(), Counter())
+            for future in futures:
+                written.add(future.result())
+        written.add(Written.of(own))
+        engine(engine_name).join(parts, directory)
+    finally:
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
+    return written
+
+
 def _build_full(docs_dir: Path, index_root: Path, procs: int | None, engine_name: str, started: float) -> BuildReport:
     hashes = page_hashes(docs_dir)  # before reading: a page edited meanwhile is read again next time
     if procs is None:
         procs = min(os.cpu_count() or 1, 2) if len(hashes) >= MULTIPROCESS_PAGES else 1
     concepts = load_concepts(docs_dir)
-    records = build_records(docs_dir, concepts, procs)
-    if not records:
-        raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
     name = store.new_build_name()
     tmp = index_root / f".tmp-{name}"
     try:
-        engine(engine_name).write(records, tmp / ENGINE_DIR, procs=procs)
-        meta = _meta(name, engine_name, Counter(r.type for r in records), _concept_names(concepts))
-        final = _publish(index_root, tmp, meta, Vocabulary.from_texts(r.text for r in records),
-                         _manifest(hashes, records))
+        if procs > 1 and hasattr(engine(engine_name), "join"):
+            written = _write_in_parallel(engine_name, docs_dir, concepts, procs, tmp / ENGINE_DIR)
+        else:
+            records = build_records(docs_dir, concepts, procs)
+            if records:
+                engine(engine_name).write(records, tmp / ENGINE_DIR, procs=procs)
+            written = Written.of(records)
+        if not sum(written.counts.values()):
+            raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
+        meta = _meta(name, engine_name, written.counts, _concept_names(concepts))
+        final = _publish(index_root, tmp, meta, Vocabulary(dict(written.words)), _manifest(hashes, written.ids))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -222,7 +282,7 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
         for path in (tmp / MANIFEST, tmp / store.META_FILE, tmp / VOCABULARY_FILE):
             path.unlink(missing_ok=True)  # links to the current build's: written anew, never through
         pages = {p: {**old_pages[p], **hashes[p]} for p in hashes if p in old_pages and p not in changed}
-        pages.update(_manifest({p: hashes[p] for p in changed}, records)["pages"])
+        pages.update(_manifest({p: hashes[p] for p in changed}, Written.of(records).ids)["pages"])
         meta = _meta(name, engine_name, counts, current.meta.get("concepts", []))
         final = _publish(index_root, tmp, meta, vocabulary, {"pages": dict(sorted(pages.items()))})
     except BaseException:

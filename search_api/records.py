@@ -28,6 +28,7 @@ ATTR_LIST = re.compile(r"\s*\{:?\s*[#.][^}]*\}\s*$")
 ANCHOR = re.compile(r"\{:?\s*#([\w-]+)[^}]*\}\s*$")
 LIST_MARK = re.compile(r"^\s*(?:[-*+]\s+|>\s?|!!!\s+\w+\s*|\?\?\?\+?\s+\w+\s*)")
 RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|\|?\s*:?-{3,}.*)\s*$")
+FENCE_STARTS, RULE_STARTS, LIST_STARTS = frozenset("`~"), frozenset("-*_|:"), frozenset("-*+>!?")
 
 
 @dataclass
@@ -106,19 +107,20 @@ def markdown_text(markdown: str) -> Text:
             else:
                 display.append(raw)
             continue
-        if m := FENCE.match(raw):
+        stripped = raw.strip()
+        first = stripped[:1]  # each pattern below is tried only where its first character is
+        if first in FENCE_STARTS and (m := FENCE.match(raw)):
             fence = m.group(1)[:3]
             continue
-        stripped = raw.strip()
-        if stripped.startswith("$$") and stripped.count("$$") == 1:
+        if first == "$" and stripped.startswith("$$") and stripped.count("$$") == 1:
             display = [stripped[2:]]
             continue
-        if m := HEADING.match(raw):
+        if first == "#" and (m := HEADING.match(raw)):
             result.headings.append(inline_text(ATTR_LIST.sub("", m.group(2)), result.math).strip())
             continue
-        if RULE.match(raw):
+        if first in RULE_STARTS and RULE.match(raw):
             continue
-        line = LIST_MARK.sub("", raw)
+        line = LIST_MARK.sub("", raw) if first in LIST_STARTS else raw
         lines.append(inline_text(line, result.math).strip())
     result.body = " ".join(" ".join(line for line in lines if line).split())
     return result
@@ -219,6 +221,19 @@ def page_records(paths: list[Path], docs_dir: Path, concepts: list) -> list[Reco
     return records
 
 
+def record_order(record: Record) -> tuple:
+    """The order records are written in: a collection's questions in order, each followed by its parts."""
+    return record.collection, record.question, record.id
+
+
+def concept_records(concepts: list) -> list[Record]:
+    """The concept pages' records, with their mentions."""
+    own = [concept_record(c) for c in concepts]
+    if concepts:
+        add_mentions(own, ConceptMatcher(concepts))
+    return own
+
+
 def build_records(docs_dir: Path, concepts: list, procs: int = 1) -> list[Record]:
     """All records of a docs directory, with the concepts each names; `concepts` may be empty.
 
@@ -233,11 +248,8 @@ def build_records(docs_dir: Path, concepts: list, procs: int = 1) -> list[Record
         records = [r for chunk in done for r in chunk]
     else:
         records = page_records(paths, docs_dir, concepts)
-    records.sort(key=lambda r: (r.collection, r.question, r.id))  # the same order however it was built
-    own = [concept_record(c) for c in concepts]
-    if concepts:
-        add_mentions(own, ConceptMatcher(concepts))
-    return records + own
+    records.sort(key=record_order)  # the same order however it was built
+    return records + concept_records(concepts)
 
 
 def add_mentions(records: list[Record], matcher: ConceptMatcher) -> None:

@@ -7,6 +7,10 @@ An engine module has:
     update(directory, remove, records)    in an index directory (a private copy): delete the records whose
                                           ids are in `remove`, add `records`
     open(directory) -> Reader             one thread's reader of a published index
+    join(parts, directory)                (optional) one index of indexes `write` made: an engine that has
+                                          it is built by several processes, each writing a share of the
+                                          pages (search_api.indexer); without it, records are read in
+                                          parallel and `write` gets them all
 
 and its Reader answers `doc_count()`, `doc_frequency(field, term)` (what `plan.Lexicon` asks),
 `search(plan, filters, depth, deadline)`, `matching(node, keys)`, `records(keys)`,

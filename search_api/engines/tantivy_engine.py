@@ -31,6 +31,7 @@ WORD_FIELDS = ("text", "title", "headings", "math")
 FILTER_FIELDS = ("id", "type", "collection", "concepts")
 TOKEN_REPEATS = 2  # a `text` token is indexed this many times its part's weight (see above)
 HEAP_BYTES = 256_000_000
+MANAGED = ".managed.json"  # the files tantivy created and may delete once no segment uses them
 LIVE_COUNT_LIMIT = 64  # the writer's buffer, split between its threads
 
 
@@ -46,22 +47,33 @@ def make_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _tokens(segments: list[tuple[float, str]]) -> tantivy.PreTokenizedString:
-    """Our analyzer's terms at its positions; each repeated TOKEN_REPEATS times its segment's weight."""
-    tokens, pos, Token = [], 0, tantivy.Token
-    for boost, text in segments:
-        if not text:
+def _token(term: str, position: int) -> tantivy.Token:
+    return tantivy.Token(term, position, 0, 0)
+
+
+def _words(text: str) -> list[tantivy.Token]:
+    """Our analyzer's terms of a text, at its positions."""
+    return positioned_terms(text, make=_token)
+
+
+def _text(segments: list[tuple[float, str]], title: list[tantivy.Token]) -> tantivy.PreTokenizedString:
+    """The combined field: each part's tokens TOKEN_REPEATS times its weight at the same position, parts
+    SEGMENT_GAP positions apart so no phrase spans two. (Adding a part's tokens once per repeat, as
+    separate values of the field, would save Python work but changed every score: measured.)
+    The first part is the title, whose tokens are those of the title field."""
+    tokens, pos = [], 0
+    for n, (boost, value) in enumerate(segments):
+        words = title if n == 0 else positioned_terms(value, pos, make=_token) if value else None
+        if not words:
             continue
-        repeat = max(1, round(boost * TOKEN_REPEATS))
-        terms = positioned_terms(text, pos)
-        if repeat == 1:
-            tokens += [Token(term, at, 0, 0) for term, at in terms]
-        else:
-            for term, at in terms:
-                tokens += [Token(term, at, 0, 0)] * repeat
-        if terms:
-            pos = terms[-1][1] + SEGMENT_GAP  # no phrase spans two parts
+        tokens += _repeated(words, max(1, round(boost * TOKEN_REPEATS)))
+        pos = words[-1].position + SEGMENT_GAP
     return tantivy.PreTokenizedString("", tokens)
+
+
+def _repeated(words: list[tantivy.Token], repeat: int) -> list[tantivy.Token]:
+    """Each token `repeat` times, at its position."""
+    return words if repeat == 1 else [token for token in words for _ in range(repeat)]
 
 
 def _document(record: Record) -> tantivy.Document:
@@ -75,10 +87,11 @@ def _document(record: Record) -> tantivy.Document:
     if record.mentions:
         doc.add_pre_tokenized_text("mentions", tantivy.PreTokenizedString(
             "", [tantivy.Token(slug, n, 0, 0) for n, slug in enumerate(record.mentions)]))
-    doc.add_pre_tokenized_text("text", _tokens(record.segments()))
-    doc.add_pre_tokenized_text("title", _tokens([(1.0, record.title)]))
-    doc.add_pre_tokenized_text("headings", _tokens([(1.0, " ".join(record.headings))]))
-    doc.add_pre_tokenized_text("math", _tokens([(1.0, " ".join(record.math))]))
+    title, headings = _words(record.title), _words(" ".join(record.headings))
+    doc.add_pre_tokenized_text("text", _text(record.segments(), title))
+    for name, words in (("title", title), ("headings", headings), ("math", _words(" ".join(record.math)))):
+        # weighted as the combined field's body: what the relevance cases were tuned on
+        doc.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", _repeated(words, TOKEN_REPEATS)))
     doc.add_bytes("record", json.dumps(record.stored(), ensure_ascii=False).encode("utf-8"))
     return doc
 
@@ -88,6 +101,30 @@ def write(records: list[Record], directory: Path, procs: int = 1) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(make_schema(), path=str(directory))
     _commit(index.writer(HEAP_BYTES, max(1, procs)), set(), records)
+
+
+def join(parts: list[Path], directory: Path) -> None:
+    """One index in `directory` (absent) of the indexes in `parts` (written by `write`), in that order.
+
+    A tantivy index is a set of self-contained segments, named by random UUIDs, that meta.json
+    lists: joining moves the segment files and lists them all, reading and rewriting nothing
+    (a writer with N threads leaves N segments the same way). A searcher sums the BM25 statistics
+    over segments, so scores are those of one index of all the records.
+    """
+    metas = [json.loads((part / "meta.json").read_text(encoding="utf-8")) for part in parts]
+    if any(meta["schema"] != metas[0]["schema"] for meta in metas):
+        raise ValueError("the indexes to join have different schemas")
+    directory.mkdir(parents=True)
+    managed: set[str] = set()
+    for part in parts:
+        managed.update(json.loads((part / MANAGED).read_text(encoding="utf-8")))
+        for path in part.iterdir():
+            if not path.name.startswith(".") and path.name != "meta.json":  # tantivy's locks and lists
+                path.rename(directory / path.name)
+    (directory / MANAGED).write_text(json.dumps(sorted(managed)), encoding="utf-8")
+    meta = {**metas[0], "segments": [segment for meta in metas for segment in meta["segments"]],
+            "opstamp": max(meta["opstamp"] for meta in metas)}
+    (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
 def update(directory: Path, remove: set[str], records: list[Record]) -> None:
