@@ -71,6 +71,26 @@ class Plan:
     unmatched: list[str] = field(default_factory=list)  # words (as typed) that matched nothing in the index
 
 
+class _Asked:
+    """The lexicon, each (field, term) asked once per plan: planning a unit asks about the same
+    terms for its exact match, the ranking's checks, typos, commonness and the phrase."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon, self.counts = lexicon, {}
+        self.total: int | None = None
+
+    def doc_count(self) -> int:
+        if self.total is None:
+            self.total = self.lexicon.doc_count()
+        return self.total
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        key = (fieldname, term)
+        if key not in self.counts:
+            self.counts[key] = self.lexicon.doc_frequency(fieldname, term)
+        return self.counts[key]
+
+
 def _has(lexicon: Lexicon, fieldname: str, term: str) -> bool:
     return lexicon.doc_frequency(fieldname, term) > 0
 
@@ -108,6 +128,7 @@ def make_plan(q: str, units: list[Unit], lexicon: Lexicon, names: ConceptNames |
     `correct(word, edits)` gives a word's typo corrections (the searcher passes the build's
     `Vocabulary.corrections`, cached).
     """
+    lexicon = _Asked(lexicon)
     counted = [u for u in units if not u.stop] or units
     stops = [u for u in units if u.stop and u not in counted]
     out = Plan(None, None, counted)
