@@ -304,8 +304,10 @@ def run_engine(name: str, engine_name: str, docs: Path, rounds: int, http_reques
     index = WORK / f"index-{name}-{engine_name}"
     shutil.rmtree(index, ignore_errors=True)
     print(f"[{name}] {engine_name}: building the index from {docs} ...", flush=True)
+    before = load()
     report = build(docs, index, engine_name=engine_name, full=True)
     out = {"records": report.documents, "questions": report.counts.get("question", 0),
+           "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
            "build": {"seconds": round(report.seconds, 2), "bytes": report.bytes}}
     print(f"[{name}] {engine_name}: {report.documents} records in {report.seconds:.1f} s; searching ...", flush=True)
     out["ours"] = bench_ours(index, rounds)
@@ -316,7 +318,24 @@ def run_engine(name: str, engine_name: str, docs: Path, rounds: int, http_reques
         out["http"] = {f"{c}_clients": bench_http(server, c, http_requests // c) for c in (1, 8)}
     finally:
         server.stop()
+    out["load"] = [before[0], load()[0]]
     return out
+
+
+def merged(case: dict, old: dict | None) -> dict:
+    """A case measured for some engines, with the other engines' results (and bare Whoosh's) kept from the
+    last run that measured them; each engine's row carries its own date and load."""
+    if not old:
+        return case
+    for engine_name, measured in old["engines"].items():
+        if engine_name not in case["engines"]:
+            measured.setdefault("date", old["date"])
+            measured.setdefault("load", [old["load_before"][0], old["load_after"][0]])
+            case["engines"][engine_name] = measured
+            if engine_name == "whoosh" and "bare_whoosh" in old and "bare_whoosh" not in case:
+                case["bare_whoosh"] = {**old["bare_whoosh"], "date": measured["date"]}
+    case["engines"] = dict(sorted(case["engines"].items()))
+    return case
 
 
 def run_case(name: str, docs: Path, rounds: int, http_requests: int, site: Path | None, engines: list[str]) -> dict:
@@ -359,6 +378,10 @@ def growth(cases: dict) -> list[str]:
     return lines
 
 
+def _load(case: dict, measured: dict) -> list[float]:
+    return measured.get("load") or [case["load_before"][0], case["load_after"][0]]
+
+
 def write_markdown(results: dict, path: Path) -> None:
     lines = ["# Search benchmark", "",
              f"Machine: {results['machine']}. Latencies in milliseconds (p50 / p99) over the "
@@ -368,8 +391,8 @@ def write_markdown(results: dict, path: Path) -> None:
              "`scripts/serve.py` (one process per core, waitress in each) with the answer cache off, the clients "
              "threads on the same machine. Build times include reading and reducing the pages (FTS5's too); "
              "`edit` is the default build after one page was edited (incremental: that page re-read, the "
-             "build published atomically). Load is the 1-minute load average before / after the case (other "
-             "people's work shares the 2 cores).", "",
+             "build published atomically). Load is the 1-minute load average before / after that engine's "
+             "measurements (other people's work shares the 2 cores); `run` is when they started.", "",
              "| knowledge base | engine | records | build s | index MB | edit s | ours | HTTP 1 client "
              "| HTTP 8 clients | req/s at 8 | bare Whoosh | FTS5 (build s) | load | run |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -381,7 +404,7 @@ def write_markdown(results: dict, path: Path) -> None:
                 f"{e['build']['bytes'] / 1e6:.1f} | {e['incremental']['seconds']}{'*' if 'command' in e['incremental'] else ''} "
                 f"| {_ms(e['ours'])} | {_ms(h1)} "
                 f"| {_ms(h8)} | {h8['requests_per_s']} | {_ms(c.get('bare_whoosh'))} | {_ms(c['fts5'])} "
-                f"({c['fts5_build']['seconds']}) | {c['load_before'][0]} / {c['load_after'][0]} | {c['date'][:16]} |")
+                f"({c['fts5_build']['seconds']}) | {' / '.join(map(str, _load(c, e)))} | {e.get('date', c['date'])[:16]} |")
     remeasured = sorted({e["incremental"]["command"] for c in results["cases"].values() for e in c["engines"].values()
                          if "command" in e["incremental"]})
     if remeasured:
@@ -443,9 +466,10 @@ def main(argv: list[str] | None = None) -> int:
         name = size if size == "seed" else f"{int(size):,} questions"
         engines = [e for e in args.engines.split(",") if e != "whoosh" or size == "seed" or int(size) <= args.whoosh_max]
         date = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        results["cases"][name] = {"date": date, "command": command,
-                                  **run_case(size, docs, args.rounds, args.http_requests,
-                                             site if size == "seed" else None, engines)}
+        results["cases"][name] = merged({"date": date, "command": command,
+                                         **run_case(size, docs, args.rounds, args.http_requests,
+                                                    site if size == "seed" else None, engines)},
+                                        results["cases"].get(name))
         args.out.parent.mkdir(parents=True, exist_ok=True)  # after each case: a long run keeps what it measured
         args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         write_markdown(results, args.out.with_suffix(".md"))
