@@ -18,7 +18,10 @@ Why this set-up (numbers in benchmarks/serve.md, made by scripts/bench_serve.py)
   reads every request whole before handing it to a thread, so a client sending
   its headers a byte at a time costs a socket, not a worker. With gunicorn's sync
   workers two such clients stopped the server. --worker-class sync|gthread
-  runs gunicorn's own workers instead, for comparison.
+  runs gunicorn's own workers instead, for comparison;
+- a process accepts a connection only while it has a thread free (`Admission`):
+  the processes share one listening socket, and a busy one would otherwise
+  queue requests behind its running search while another process stood idle.
 For the public internet put a buffering reverse proxy in front (see README).
 """
 
@@ -26,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,9 +49,9 @@ CONNECTIONS_PER_PROCESS = 1000  # open connections, slow ones included, before a
 IDLE_TIMEOUT = 30  # seconds without a byte before waitress closes a connection
 
 
-def _json_error_channel():
+def _json_error_channel(admission: Admission | None = None):
     """waitress's connection class, answering its own errors (oversized headers, bad request line) in the
-    API's one JSON error shape instead of plain text."""
+    API's one JSON error shape instead of plain text, and telling `admission` when a request is done."""
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask
 
@@ -71,6 +76,33 @@ def _json_error_channel():
     class JSONErrorChannel(HTTPChannel):
         error_task_class = JSONErrorTask
 
+        draining = False  # a thread is waiting for the event loop to send its output (over the high watermark)
+
+        def service(self):
+            try:
+                super().service()
+            finally:
+                if admission is not None:
+                    admission.done(self.server)
+
+        def writable(self):
+            # While a thread writes its answer it holds the output lock and sends the bytes itself (waitress's
+            # send_bytes is 1): asking poll() about this socket then only wakes the event loop again and again
+            # (120 times a request at 8 clients) to find the lock taken, and it takes the GIL from the thread.
+            # The thread pulls the trigger when it leaves bytes behind, so the loop looks again then.
+            if self.requests and not self.draining:
+                if not self.outbuf_lock.acquire(blocking=False):
+                    return False
+                self.outbuf_lock.release()
+            return super().writable()
+
+        def _flush_outbufs_below_high_watermark(self):
+            self.draining = True  # before it pulls the trigger and waits for the loop
+            try:
+                super()._flush_outbufs_below_high_watermark()
+            finally:
+                self.draining = False
+
         def handle_close(self):
             # Closing a socket with unread input makes the kernel send a reset, which can destroy our answer
             # before the client reads it (a 431 after an oversized header): read what already came first.
@@ -85,6 +117,44 @@ def _json_error_channel():
     return JSONErrorChannel
 
 
+class Admission:
+    """One process's requests queued or running, and its listening sockets accepting only while they
+    are fewer than its threads.
+
+    gunicorn's processes share one listening socket and the kernel hands a connection to whichever
+    process accepts it. waitress accepts whenever its event loop runs, so a process whose thread was
+    busy took connections and queued their requests behind the running search while the other process
+    stood idle (8 clients, 2 processes of 1 thread: 333 requests of 400 found the thread busy and
+    waited in waitress's queue). Declining leaves the connection in the kernel's queue for a process with a
+    free thread. A request counts from when waitress has read it whole, so slow clients hold sockets,
+    never admission.
+    """
+
+    def __init__(self, threads: int):
+        self.threads, self.pending, self.lock = threads, 0, threading.Lock()
+
+    def install(self, server) -> None:
+        """Count the requests `server` (a waitress listening server) hands to its threads; accept while there is room."""
+        readable, add_task = server.readable, server.add_task
+
+        def admitting() -> bool:
+            accepting = readable()  # always called: it also closes idle connections now and then
+            return accepting and self.pending < self.threads
+
+        def counted(channel) -> None:
+            with self.lock:
+                self.pending += 1
+            add_task(channel)
+
+        server.readable, server.add_task = admitting, counted
+
+    def done(self, server) -> None:
+        """A request has been answered (or failed): room for one more; wake the event loop to accept it."""
+        with self.lock:
+            self.pending -= 1
+        server.pull_trigger()
+
+
 class WaitressWorker(Worker):
     """A gunicorn worker process serving with waitress on the listening socket gunicorn opened.
 
@@ -94,7 +164,7 @@ class WaitressWorker(Worker):
 
     def run(self):
         from waitress import wasyncore
-        from waitress.server import create_server
+        from waitress.server import BaseWSGIServer, create_server
 
         app = _access_logged(self.wsgi) if self.cfg.accesslog else self.wsgi
         sockets = {}
@@ -103,7 +173,14 @@ class WaitressWorker(Worker):
                                threads=self.cfg.threads, connection_limit=CONNECTIONS_PER_PROCESS,
                                channel_timeout=IDLE_TIMEOUT, max_request_header_size=MAX_HEADER_BYTES,
                                max_request_body_size=64 * 1024, asyncore_use_poll=True, ident="dl-exam-kb")
-        server.channel_class = _json_error_channel()
+        admission = Admission(self.cfg.threads)
+        # waitress warns "Task queue depth is 1" whenever a request is queued before a thread that has just
+        # finished is back waiting, which with admission is nearly every request under load: a line on
+        # stderr per request, and no longer a sign of overload (waiting requests wait in the kernel now).
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        for listening in [s for s in sockets.values() if isinstance(s, BaseWSGIServer)]:
+            admission.install(listening)
+            listening.channel_class = _json_error_channel(admission)
         while self.alive and os.getppid() == self.ppid:
             self.notify()
             wasyncore.loop(timeout=1.0, map=sockets, use_poll=True, count=1)
