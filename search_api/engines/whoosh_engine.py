@@ -1,7 +1,10 @@
 """Whoosh: the embedded default, pure Python. Its schema, its writer and its reader.
 
 Whoosh searchers are not thread-safe (8 threads sharing one gave unpickling errors
-and wrong results): `search_api.searcher` opens one reader per thread.
+and wrong results): `search_api.searcher` opens one reader per thread. The reader
+scores a plan itself from posting lists read a block at a time (see `Reader`):
+Whoosh's matcher trees cost a dozen Python calls per posting, and its collector
+dropped matches once its top hits filled up.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, SchemaClass
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And as WhooshAnd
 from whoosh.query import Term
 from whoosh.reading import TermNotFound
