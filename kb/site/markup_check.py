@@ -14,6 +14,11 @@ comment) or with a finding is read again by `HTMLParser`, which reports it; so t
 reading passes a page only when `HTMLParser` finds nothing in it either
 (tests/site/test_markup_check.py compares the two). A build spends a tenth of the time
 it did on this check (it was the largest cost of a build at 10,000 questions).
+
+Where `HTMLParser` and a browser part ways, the page is flagged: a script the page ends
+inside, a comment a browser ends sooner (`<!-->`, `--!>`), and an end of a script or style
+written other than `</script>` (`</script x>`, `</ script>`), after which one of them reads
+as markup what the other reads as text.
 """
 
 from __future__ import annotations
@@ -140,7 +145,8 @@ def unsafe_markup(page_html: str, page_url: str, allowed_inline: list[re.Pattern
     `page_url` is its site-relative URL ("questions/c/q1/"); `site_path` the path of the site's
     root on its host (from `site_url`), which root-relative URLs start with.
     """
-    if _quick_clean(page_html, _Scanner(page_url, allowed_inline, site_path)):
+    odd_ends = _odd_raw_text_ends(page_html)
+    if not odd_ends and _quick_clean(page_html, _Scanner(page_url, allowed_inline, site_path)):
         return []
     scanner = _Scanner(page_url, allowed_inline, site_path)
     scanner.feed(page_html)
@@ -148,7 +154,22 @@ def unsafe_markup(page_html: str, page_url: str, allowed_inline: list[re.Pattern
     if scanner._script is not None:  # a browser runs a script the page ends inside (HTMLParser waits for more)
         line, _ = scanner._script
         scanner.findings.append(Finding(line, "inline <script> never closed"))
-    return scanner.findings
+    return sorted(scanner.findings + odd_ends, key=lambda f: f.line)
+
+
+# Where HTMLParser may end a script's or a style's text (its CDATA end, Unicode case and spaces) or a
+# browser may (`</script` then a space, "/" or ">"). Written as below, both end it at the same place;
+# written otherwise ("</script x>", "</ script>", "</style/>"), one of them reads on as text what the
+# other reads as markup: a browser would run what follows `{}</script x>` in the theme's JSON settings.
+_RAW_TEXT_END = re.compile(r"</\s*(?:script|style)(?=[\s/>])", re.I)
+_PLAIN_RAW_TEXT_END = re.compile(r"</(?:[sS][cC][rR][iI][pP][tT]|[sS][tT][yY][lL][eE])[ \t\n\r\f]*>")
+
+
+def _odd_raw_text_ends(page_html: str) -> list[Finding]:
+    return [Finding(page_html.count("\n", 0, m.start()) + 1,
+                    f"{page_html[m.start():m.start() + 20]!r}: an end of a <script> or <style> that a browser and "
+                    "this check could read differently") for m in _RAW_TEXT_END.finditer(page_html)
+            if not _PLAIN_RAW_TEXT_END.match(page_html, m.start())]
 
 
 # ---- the quick reading: plain markup, cut by one expression into the tokens HTMLParser reads there ----
@@ -171,13 +192,15 @@ _PLAIN_ATTRIBUTE = (f"{_SPACE}+(?:(?!(?i:on)|(?i:srcdoc)(?![-a-zA-Z0-9_:.])|{_UR
                     f"(?:{_SPACE}*={_SPACE}*(?:{_VALUE}))?"
                     f"|{_URL_NAME}{_SPACE}*={_SPACE}*(?:\"(?:{_SAFE_START}\"][^\"]*)?\"|'(?:{_SAFE_START}'][^']*)?'"
                     f"|{_SAFE_START}\\s\"'=<>`/][^\\s\"'=<>`/]*{_END}))")
-_NOT_RAW = "(?!(?i:script|style)[ \t\n\r\f/>])"  # script and style hold text, not tags
+# Script and style hold text, not tags. Names in ASCII letters only, as HTMLParser reads them: under
+# re.I, "script" would match "ſcript" too, which HTMLParser (and a browser) reads as text.
+_NOT_RAW = "(?![sS][cC][rR][iI][pP][tT][ \t\n\r\f/>]|[sS][tT][yY][lL][eE][ \t\n\r\f/>])"
 _TOKEN = re.compile(
     # A run of text, end tags, a doctype and tags whose every attribute passes: nothing to check in it.
     f"(?P<plain>(?:[^<]++|<{_NOT_RAW}[a-zA-Z][-a-zA-Z0-9]*(?:{_PLAIN_ATTRIBUTE})*+{_SPACE}*/?>"
     f"|</[a-zA-Z][-.a-zA-Z0-9:_]*{_SPACE}*>|<!(?i:doctype)[^>]*>)++)"
-    f"|<(?i:script)(?P<script>{_ATTRIBUTES}){_SPACE}*>(?P<code>.*?)(?i:</\\s*script\\s*>)"
-    f"|<(?i:style)(?P<style>{_ATTRIBUTES}){_SPACE}*>.*?(?i:</\\s*style\\s*>)"
+    f"|<[sS][cC][rR][iI][pP][tT](?P<script>{_ATTRIBUTES}){_SPACE}*>(?P<code>.*?)</\\s*[sS][cC][rR][iI][pP][tT]\\s*>"
+    f"|<[sS][tT][yY][lL][eE](?P<style>{_ATTRIBUTES}){_SPACE}*>.*?</\\s*[sS][tT][yY][lL][eE]\\s*>"
     f"|<{_NOT_RAW}(?P<tag>[a-zA-Z][-a-zA-Z0-9]*)(?P<attributes>{_ATTRIBUTES}){_SPACE}*/?>"
     "|<!--(?P<comment>.*?)--\\s*>",
     re.S)

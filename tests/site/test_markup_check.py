@@ -151,7 +151,9 @@ HOSTILE_MARKUP = [
     ' onmouseover="x"', '<a href="VBScript:x">', '<object data="javascript:x">', '<form action=javascript:x>',
     '<a xlink:href="javascript:x">', '<script src="https://evil.example/x.js"></script>', '<a title="x>y', '<a b = "x c>',
     '</script >', '<script type="module">', '<a/href="javascript:x">', '<p onclick', '&', '&#', '<a href=', '<? x >',
-    '<!x>', '</ a>', '<a x="1"onclick="y">', ' href="javascript:x"', '<textarea>',
+    '<!x>', '</ a>', '<a x="1"onclick="y">', ' href="javascript:x"', '<textarea>', '</script x>', '</ script>',
+    '</style/>', '<\u017fcript id="__config" type="application/json">', '</\u017fcript>', '<a \u212aey=x>',
+    '<script id="__config" type="application/json">{"x": "', '"}</script>',
 ]
 PLAIN_MARKUP = [
     "<p>", "</p>", "text ", '<a href="../x/">', "</a>", '<div class="a b">', '<img src="x.png" alt="">', "<br/>",
@@ -175,7 +177,7 @@ def test_the_quick_reading_passes_a_page_only_if_htmlparser_finds_nothing(seed):
     passed = 0
     for _ in range(3000):
         pieces = [rng.choice(PLAIN_MARKUP) if rng.random() < 0.7 else rng.choice(HOSTILE_MARKUP) if rng.random() < 0.7
-                  else "".join(rng.choice("<>\"'=/ \tonjavascript:&#;!-\x0b\xa0") for _ in range(rng.randint(1, 6)))
+                  else "".join(rng.choice("<>\"'=/ \tonjavascript:&#;!-\x0b\xa0\u017f") for _ in range(rng.randint(1, 6)))
                   for _ in range(rng.randint(1, 12))]
         page = "".join(pieces)
         if markup_check._quick_clean(page, markup_check._Scanner("questions/c/q1/", THEME)):
@@ -193,6 +195,17 @@ def test_a_script_left_open_and_comments_a_browser_ends_early_are_found():
     for comment in ("<!--> <img src=x> -->", "<!---> x -->", "<!-- a --!> b -->"):
         assert findings(comment) == ["a comment a browser ends early (what follows it is markup there)"], comment
     assert findings("<!-- a comment -- with dashes --><!---->") == []
+
+
+@pytest.mark.parametrize("html", [
+    '<style>p {}</style x><img src=x onerror=alert(1)></style>',  # a browser ends the style at "</style x>"
+    '<script id="__config" type="application/json">{}</script/><img src=x onerror=alert(1)></script>',
+    '<script id="__config" type="application/json">{}</ script><img src=x onerror=alert(1)></script>',
+    '<\u017fcript id="__config" type="application/json">{"a": "</\u017fcript><img src=x>"}</script>',
+])
+def test_script_and_style_ends_a_browser_reads_otherwise_are_found(html):
+    found = [f.what for f in markup_check.unsafe_markup(html, "", THEME)]
+    assert any("an end of a <script> or <style>" in f for f in found), found
 
 
 def _question_page(site) -> tuple[str, str]:
