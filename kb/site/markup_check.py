@@ -18,7 +18,8 @@ it did on this check (it was the largest cost of a build at 10,000 questions).
 Where `HTMLParser` and a browser part ways, the page is flagged: a script the page ends
 inside, a comment a browser ends sooner (`<!-->`, `--!>`), and an end of a script or style
 written other than `</script>` (`</script x>`, `</ script>`), after which one of them reads
-as markup what the other reads as text.
+as markup what the other reads as text; and the end of an element a browser holds as text
+(textarea, title, noscript, iframe...) where HTMLParser reads an attribute value or comment.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def unsafe_markup(page_html: str, page_url: str, allowed_inline: list[re.Pattern
     `page_url` is its site-relative URL ("questions/c/q1/"); `site_path` the path of the site's
     root on its host (from `site_url`), which root-relative URLs start with.
     """
-    odd_ends = _odd_raw_text_ends(page_html)
+    odd_ends = _odd_raw_text_ends(page_html) + _hidden_raw_text_ends(page_html)
     if not odd_ends and _quick_clean(page_html, _Scanner(page_url, allowed_inline, site_path)):
         return []
     scanner = _Scanner(page_url, allowed_inline, site_path)
@@ -242,3 +243,26 @@ def _quick_clean(page_html: str, scanner: _Scanner) -> bool:
         if scanner.findings:
             return False
     return end == len(page_html)
+
+
+# Elements whose content a browser reads as text up to their end tag, where HTMLParser reads tags: an end
+# tag that HTMLParser reads as part of an attribute value or a comment ("<textarea><a title='</textarea>
+# <img onerror=...>'>") hides from it the markup a browser reads after that end.
+_RAW_TEXT_START = re.compile(r"<(textarea|title|xmp|noembed|noframes|noscript|iframe)(?=[ \t\n\r\f/>])", re.I | re.A)
+
+
+def _hidden_raw_text_ends(page_html: str) -> list[Finding]:
+    """Ends of those elements that do not fall between whole plain tokens (see _TOKEN), as findings."""
+    found = []
+    for start in _RAW_TEXT_START.finditer(page_html):
+        end = re.compile(f"</{start.group(1)}(?=[ \t\n\r\f/>])", re.I | re.A).search(page_html, start.end())
+        if end is None:
+            continue  # a browser reads the rest of the page as text: nothing hides from HTMLParser
+        pos = start.start()
+        while pos < end.start() and (token := _TOKEN.match(page_html, pos, end.start())) and token.end() > pos:
+            pos = token.end()
+        if pos != end.start():
+            found.append(Finding(page_html.count("\n", 0, end.start()) + 1,
+                                 f"{page_html[end.start():end.start() + 20]!r} inside a tag or comment: a browser "
+                                 f"ends the <{start.group(1).lower()}> there"))
+    return found

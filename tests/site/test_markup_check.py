@@ -208,6 +208,23 @@ def test_script_and_style_ends_a_browser_reads_otherwise_are_found(html):
     assert any("an end of a <script> or <style>" in f for f in found), found
 
 
+@pytest.mark.parametrize("html", [
+    '<textarea><a title="</textarea><img src=x onerror=alert(1)>"></textarea>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>',
+    '<title><!-- </title><img src=x onerror=alert(1)> --></title>',
+])
+def test_markup_hidden_in_text_a_browser_ends_sooner_is_found(html):
+    # A browser reads these elements' content as text up to their end tag; HTMLParser reads tags there.
+    assert [f.what for f in markup_check.unsafe_markup(html, "", THEME)][0].endswith("a browser ends the <"
+                                                                                       + html[1:html.index(">")] + "> there")
+    assert _htmlparser_findings(html, "") == []  # what HTMLParser alone missed
+
+
+def test_text_only_elements_holding_plain_markup_pass():
+    assert findings('<noscript><p class="find__fallback">This page needs JavaScript.</p></noscript>'
+                    '<title>A &lt;b&gt; title</title><textarea>x</textarea >') == []
+
+
 def _question_page(site) -> tuple[str, str]:
     page = next(p for p in sorted((site / "questions" / "sample-exam").glob("q*/index.html")))
     return page.read_text(encoding="utf-8"), page.parent.relative_to(site).as_posix() + "/"
@@ -222,6 +239,7 @@ def test_every_built_page_is_plain_markup_and_clean(fixture_site):
         html = page.read_text(encoding="utf-8")
         assert markup_check._quick_clean(html, markup_check._Scanner(url, THEME)), page
         assert _htmlparser_findings(html, url) == [], page
+        assert markup_check.unsafe_markup(html, url, THEME) == [], page
 
 
 def test_markup_anywhere_in_a_built_page_is_found(fixture_site):
