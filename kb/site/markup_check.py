@@ -12,7 +12,7 @@ to the same checks (`_quick_clean`; runs of tags with nothing to check are skipp
 one match). A page with anything else (a stray `<`, an unclosed tag or script, an odd
 comment) or with a finding is read again by `HTMLParser`, which reports it; so the quick
 reading passes a page only when `HTMLParser` finds nothing in it either
-(tests/site/test_markup_check.py compares the two). A build spends a tenth of the time
+(tests/site/test_markup_check.py compares the two). A build spends a seventh of the time
 it did on this check (it was the largest cost of a build at 10,000 questions).
 
 Where `HTMLParser` and a browser part ways, the page is flagged: a script the page ends
