@@ -61,6 +61,7 @@
     }, TIMEOUT_MS);
     init.signal = controller.signal;
     var late = { kind: "offline", message: "the search service did not answer within " + TIMEOUT_MS / 1000 + " seconds." };
+    var names = loadCollections();
     return fetch(endpoint() + "?" + new URLSearchParams(params).toString(), init)
       .then(function (response) {
         if (response.type === "opaqueredirect") return { kind: "offline" };
@@ -82,7 +83,7 @@
           api.offline = true;
           window.dispatchEvent(new CustomEvent("kb-search:offline"));
         }
-        return answer;
+        return answer.kind === "results" ? names.then(function () { return answer; }) : answer;
       });
   }
 
@@ -106,16 +107,26 @@
 
   // ---- names: one per collection, the title of its page
 
-  // overrides/main.html lists each collection's page title in <meta name="kb-collection">.
-  var collections = null;
+  // The build writes collections.json at the site root ({slug: title}, kb/site/hooks.py); it is
+  // fetched once, beside the first search, so pages don't grow with the number of collections.
+  // Without it a collection is named from its slug.
+  var collections = new Map();
+  var collectionsLoaded = null;
+  function loadCollections() {
+    if (!collectionsLoaded) {
+      collectionsLoaded = fetch(new URL("collections.json", SITE_ROOT).href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(function (names) {
+          Object.keys(names || {}).forEach(function (slug) {
+            if (typeof names[slug] === "string") collections.set(slug, names[slug]);
+          });
+        })
+        .catch(function () {});
+    }
+    return collectionsLoaded;
+  }
   function collectionName(slug) {
     if (!slug) return "";
-    if (!collections) {
-      collections = new Map();
-      document.querySelectorAll('meta[name="kb-collection"]').forEach(function (meta) {
-        collections.set(meta.getAttribute("data-slug"), meta.getAttribute("content"));
-      });
-    }
     return collections.get(slug) || humanize(slug);
   }
 

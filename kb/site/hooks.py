@@ -6,6 +6,7 @@ kb.site.assets).
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -19,6 +20,7 @@ log = logging.getLogger("mkdocs.hooks.site")
 _catalog: dict[str, catalog.Collection] = {}
 _sidebars: dict[str, sidebar.CollectionNav] = {}
 _slim_search: list[dict] | None = None  # the fallback index's entries, when it is slim
+COLLECTIONS_FILE = "collections.json"  # {collection slug: its page's title}, read by docs/javascripts/kb-search.js
 
 
 def on_startup(command, dirty):
@@ -43,8 +45,6 @@ def on_files(files, config):
         _catalog = catalog.build_catalog((f.src_uri, f.content_string) for f in files.documentation_pages())
     except PageError as exc:
         raise PluginError(str(exc)) from exc
-    # One name per collection, its page's title, for the search scripts (overrides/main.html writes it out).
-    config["extra"]["kb_collections"] = {slug: c.title for slug, c in _catalog.items()}
     questions = sum(len(c.questions) for c in _catalog.values())
     _slim_search = [] if search_fallback.is_slim(config["extra"], questions) else None
     return files
@@ -83,6 +83,10 @@ def on_post_page(output, page, config):
 
 @event_priority(-50)  # after the search plugin wrote its index
 def on_post_build(config):
+    # One name per collection, its page's title, for the search scripts: one file they fetch once,
+    # rather than a list in every page (which made every page grow with the number of collections).
+    names = {slug: c.title for slug, c in (_catalog or {}).items()}
+    (Path(config["site_dir"]) / COLLECTIONS_FILE).write_text(json.dumps(names, sort_keys=True), encoding="utf-8")
     # MathJax comes from the pinned Python package, never from a CDN.
     copied = assets.copy_mathjax(config["site_dir"])
     log.debug("copied %d bytes of MathJax into %s", copied, config["site_dir"])
