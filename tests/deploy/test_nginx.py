@@ -129,6 +129,9 @@ def test_header_search_and_its_result_links_work_under_the_prefix(proxied, brows
     page, watcher = browse(proxied + QUESTION)
     page.keyboard.press("Control+k")
     page.keyboard.type("attention", delay=20)
+    # Answers to what was typed so far ("att") may show first: wait for the whole word's (its status names it).
+    page.wait_for_function("() => [...document.querySelectorAll('.kb-hsearch .kb-hsearch__status')]"
+                           ".some(p => p.textContent.includes('“attention”'))", timeout=10000)
     page.locator(".kb-hsearch a[data-find-hit]").first.wait_for()
     hrefs = page.eval_on_selector_all(".kb-hsearch a[data-find-hit]", "els => els.map(a => a.href)")
     assert all(_same_page(h, proxied) for h in hrefs)
