@@ -33,6 +33,8 @@ def inline_text(line: str, math: list[str] | None = None, code_marks: bool = Fal
 
     With `code_marks`, code keeps its backticks, for text that is shown with code formatting.
     """
+    if "`" not in line and "$" not in line:  # no code or math: most lines
+        return _prose(line)
     out, pos = [], 0
     for m in INLINE.finditer(line):
         out.append(_prose(line[pos:m.start()]))

@@ -24,7 +24,8 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 def words_of(text: str) -> set[str]:
     """The distinct words of a text as a query's typo-prone word is compared (lower-case, accents folded)."""
-    return set(LETTERS.findall(text.lower().translate(accent_map)))
+    text = text.lower()
+    return set(LETTERS.findall(text if text.isascii() else text.translate(accent_map)))  # accents are not ASCII
 
 
 class Vocabulary:

@@ -189,6 +189,7 @@ class ConceptMatcher:
     def __init__(self, concepts: list[Concept]):
         self.concepts = {c.slug: c for c in sorted(concepts, key=lambda c: c.slug)}
         self._slug_by_key: dict[str, str] = {}
+        self._slug_of_match: dict[str, str | None] = {}  # matched text -> slug_for(it); bounded by the names' spellings
         words, acronyms = set(), set()
         for concept in self.concepts.values():
             for name in concept.names:
@@ -226,8 +227,12 @@ class ConceptMatcher:
         """Yield (start, end, slug) for every mention in text[start:end], left to right."""
         if self.pattern is None:
             return
+        known = self._slug_of_match
         for match in self.pattern.finditer(text, start, len(text) if end is None else end):
-            slug = self.slug_for(match.group(0))
+            name = match.group(0)
+            slug = known.get(name, False)
+            if slug is False:  # a text names the same few concepts again and again: look each spelling up once
+                slug = known[name] = self.slug_for(name)
             if slug is not None:
                 yield match.start(), match.end(), slug
 

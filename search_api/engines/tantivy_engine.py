@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import chain
 from pathlib import Path
 
 import tantivy
@@ -73,7 +74,7 @@ def _text(segments: list[tuple[float, str]], title: list[tantivy.Token]) -> tant
 
 def _repeated(words: list[tantivy.Token], repeat: int) -> list[tantivy.Token]:
     """Each token `repeat` times, at its position."""
-    return words if repeat == 1 else [token for token in words for _ in range(repeat)]
+    return words if repeat == 1 else list(chain.from_iterable(zip(*[words] * repeat)))
 
 
 def _document(record: Record) -> tantivy.Document:
