@@ -152,6 +152,13 @@ def _report(final: Path, meta: dict, started: float, engine_name: str, increment
                        size, engine_name, incremental, pages)
 
 
+def _ids_by_page(records: list[Record]) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for record in records:
+        ids.setdefault(record.source, []).append(record.id)
+    return ids
+
+
 @dataclass
 class Written:
     """What a build keeps of the records it wrote: their ids per page, counts per type, words' record counts."""
@@ -162,12 +169,10 @@ class Written:
 
     @classmethod
     def of(cls, records: list[Record]) -> "Written":
-        ids: dict[str, list[str]] = {}
         words: Counter = Counter()
         for record in records:
-            ids.setdefault(record.source, []).append(record.id)
             words.update(words_of(record.text))
-        return cls(ids, Counter(r.type for r in records), words)
+        return cls(_ids_by_page(records), Counter(r.type for r in records), words)
 
     def add(self, other: "Written") -> None:
         self.ids.update(other.ids)
@@ -182,14 +187,15 @@ def _write_pages(engine_name: str, paths: list[Path], docs_dir: Path, concepts: 
     return Written.of(records)
 
 
-def _write_in_parallel(engine_name: str, docs_dir: Path, concepts: list, procs: int, directory: Path) -> Written:
+def _write_in_parallel(engine_name: str, docs_dir: Path, pages: list[str], concepts: list, procs: int,
+                       directory: Path) -> Written:
     """Each of `procs` processes reads, reduces, analyses and writes a contiguous share of the pages into an
     index of its own (the concept pages go into one more, written here meanwhile); the engine then joins them.
 
     Analysing the words is most of an engine's writing time in Python, so it is shared out with the
     reading rather than left to one process after it.
     """
-    paths = sorted(docs_dir.rglob("*.md"))
+    paths = [docs_dir / page for page in pages]  # the pages the manifest hashed, in its (sorted) order
     shares = [paths[len(paths) * i // procs:len(paths) * (i + 1) // procs] for i in range(procs)]
     parts = [directory.parent / f"part-{i}" for i in range(procs + 1)]
     try:
@@ -218,7 +224,7 @@ def _build_full(docs_dir: Path, index_root: Path, procs: int | None, engine_name
     tmp = index_root / f".tmp-{name}"
     try:
         if procs > 1 and hasattr(engine(engine_name), "join"):
-            written = _write_in_parallel(engine_name, docs_dir, concepts, procs, tmp / ENGINE_DIR)
+            written = _write_in_parallel(engine_name, docs_dir, list(hashes), concepts, procs, tmp / ENGINE_DIR)
         else:
             records = build_records(docs_dir, concepts, procs)
             if records:
@@ -282,7 +288,7 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
         for path in (tmp / MANIFEST, tmp / store.META_FILE, tmp / VOCABULARY_FILE):
             path.unlink(missing_ok=True)  # links to the current build's: written anew, never through
         pages = {p: {**old_pages[p], **hashes[p]} for p in hashes if p in old_pages and p not in changed}
-        pages.update(_manifest({p: hashes[p] for p in changed}, Written.of(records).ids)["pages"])
+        pages.update(_manifest({p: hashes[p] for p in changed}, _ids_by_page(records))["pages"])
         meta = _meta(name, engine_name, counts, current.meta.get("concepts", []))
         final = _publish(index_root, tmp, meta, vocabulary, {"pages": dict(sorted(pages.items()))})
     except BaseException:

@@ -168,6 +168,9 @@ def test_the_search_page_shows_the_hostile_hit_as_text(hostile_server, reader):
     page.wait_for_function(MATH_DONE)
     titles = page.locator(".find__title").all_inner_texts()
     assert any("<script>alert('meta-title')</script>Meta title" in t for t in titles), titles
+    # The collection's name comes from collections.json (its meta file's title), shown as text.
+    names = page.locator(".find__meta").all_inner_texts()
+    assert "Hostile <script>alert('collection-title')</script> collection" in names, names
     snippets = " ".join(page.locator(".find__snippet").all_inner_texts())
     assert "zebrafinch" in snippets
     assert_inert(page, dialogs, watcher, "/find/")
