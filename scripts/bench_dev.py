@@ -28,10 +28,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-import yaml
-from mkdocs.utils.yaml import yaml_load
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kb.site.config import write_config  # noqa: E402
+
 Q7 = "docs/questions/deep-learning-exam-answers/q7.md"
 PAGE = "questions/deep-learning-exam-answers/q7/"
 # Words no page has, letters only (a digit would be a word of its own, found before the rebuild).
@@ -55,12 +56,7 @@ def until(check, limit: float = 180) -> float:
 def copy_project(work: Path) -> Path:
     shutil.copytree(ROOT / "docs", work / "docs")
     shutil.copytree(ROOT / "sources", work / "sources")
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
-    config["docs_dir"] = "docs"
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    write_config(ROOT, "docs", work / "mkdocs.yml")
     return work
 
 

@@ -41,6 +41,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kb.site.config import write_config  # noqa: E402
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Records when MathJax's startup (which typesets the page) finishes, in ms since navigation start.
@@ -224,21 +228,6 @@ def main(argv: list[str] | None = None) -> int:
 QUESTION_PAGE = "questions/bench-01/q1/index.html"  # the same page at every size
 
 
-def _config(root: Path, docs: Path, out: Path) -> Path:
-    """`root`'s mkdocs.yml with docs_dir pointing at a generated corpus and hooks taken from `root`."""
-    import yaml
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(root / "mkdocs.yml", encoding="utf-8") as f:
-        data = yaml_load(f)
-    data["docs_dir"] = str(docs)
-    data["hooks"] = [str(root / hook) for hook in data.get("hooks", [])]
-    if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
-        data["theme"]["custom_dir"] = str(root / data["theme"]["custom_dir"])
-    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return out
-
-
 def _measured_build(root: Path, config: Path, site: Path, timeout: float) -> dict:
     """One real build run from `root` (so its own kb package is imported): wall s, peak RSS, sizes."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)}
@@ -290,7 +279,7 @@ def run_scale(repo: Path, counts: list[int], baseline: str | None, out: Path, ti
                 for name in ("baseline", "now") if baseline else ("now",):
                     site = tmp / f"{name}-out" / "site"
                     site.parent.mkdir(parents=True, exist_ok=True)
-                    config = _config(roots[name], docs, site.parent / "mkdocs.yml")
+                    config = write_config(roots[name], docs, site.parent / "mkdocs.yml")
                     result = _measured_build(roots[name], config, site, timeout)
                     shutil.rmtree(site, ignore_errors=True)
                     print(f"{count:>6} questions, {name}, round {round_ + 1}: {result}", flush=True)

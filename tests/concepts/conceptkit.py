@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-from mkdocs.utils.yaml import yaml_load
+from kb.site.config import write_config
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,14 +16,7 @@ def build(docs_dir: Path | None, site_dir: Path) -> subprocess.CompletedProcess:
     """The real `mkdocs build --strict` with the repo's config, on the repo's docs or a copy of them."""
     config = REPO / "mkdocs.yml"
     if docs_dir is not None:
-        with open(config, encoding="utf-8") as f:
-            data = yaml_load(f)
-        data["docs_dir"] = str(docs_dir)
-        data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
-        if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):  # relative to the repo too
-            data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
-        config = docs_dir.parent / "mkdocs.yml"
-        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        config = write_config(REPO, docs_dir, docs_dir.parent / "mkdocs.yml")
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
         cwd=REPO, capture_output=True, text=True, timeout=300,

@@ -12,10 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
-from mkdocs.utils.yaml import yaml_load
 
 from deploykit import REPO, Service, free_port, get
+from kb.site.config import write_config
 
 pytestmark = pytest.mark.browser
 Q7 = "questions/deep-learning-exam-answers/q7/"
@@ -27,12 +26,7 @@ def project_copy(work: Path) -> Path:
     """docs/, sources/ and a mkdocs.yml reading them, whose hooks and theme stay the repo's."""
     shutil.copytree(REPO / "docs", work / "docs")
     shutil.copytree(REPO / "sources", work / "sources")
-    with open(REPO / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
-    config["docs_dir"] = "docs"
-    config["hooks"] = [str(REPO / hook) for hook in config.get("hooks", [])]
-    config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
-    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    write_config(REPO, "docs", work / "mkdocs.yml")
     return work
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
-from mkdocs.utils.yaml import yaml_load
 
 from deploykit import REPO, build_site, env, free_port, get, publish, readme_block, static_host
+from kb.site.config import write_config
 
 pytestmark = pytest.mark.browser
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "kb test", "GIT_AUTHOR_EMAIL": "kb@127.0.0.1", "GIT_COMMITTER_NAME": "kb test",
@@ -90,12 +89,7 @@ def test_mkdocs_gh_deploy_publishes_a_branch_a_static_host_serves_under_the_sub_
     _git("init", "-q", cwd=project)
     # The repo's config, reading the repo's docs, hooks and theme (as sitekit.build_site does), in a repository of
     # its own whose "origin" is the bare one: the push never leaves this folder.
-    with open(REPO / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
-    config["docs_dir"] = str(REPO / "docs")
-    config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
-    config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    write_config(REPO, REPO / "docs", project / "mkdocs.yml")
     _git("add", "mkdocs.yml", cwd=project)
     _git("commit", "-q", "-m", "config", cwd=project)
     _git("remote", "add", "origin", str(pages), cwd=project)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.site.config import write_config
 from search_api.indexer import build
 
 REPO = Path(__file__).resolve().parents[2]
@@ -299,22 +300,6 @@ def test_integers_are_ascii_digits_only_over_http(world):
     assert world["server"].json("/search?q=attention&limit=5")[1]["limit"] == 5
 
 
-def mkdocs_config(work: Path, docs: Path) -> Path:
-    """The repo's mkdocs.yml with docs_dir pointing at `docs` (hooks and theme still taken from the repo)."""
-    import yaml
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(REPO / "mkdocs.yml", encoding="utf-8") as f:
-        data = yaml_load(f)
-    data["docs_dir"] = str(docs)
-    data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
-    if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
-        data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
-    config = work / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return config
-
-
 def build_site(site: Path, config: Path, wait: bool = True):
     command = [sys.executable, str(REPO / "scripts" / "build_site.py"), "--site", str(site), "-f", str(config), "-q"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -340,7 +325,7 @@ def test_rebuilding_the_site_never_takes_it_down(world, tmp_path):
     """Pages asked in a loop while the site is rebuilt: killed mid-build, then well, then badly (a page fails
     --strict). With `mkdocs build` in place about one request in seven was a 404, and none after a failure."""
     docs = Path(shutil.copytree(REPO / "docs", tmp_path / "docs"))
-    config, site = mkdocs_config(tmp_path, docs), tmp_path / "site"
+    config, site = write_config(REPO, docs, tmp_path / "mkdocs.yml"), tmp_path / "site"
     first = Path(shutil.copytree(world["site"], tmp_path / "site.20000101T000000000000Z-1"))  # as built before
     site.symlink_to(first.name)
     server = Served(world["index"], site)

@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from mkdocs.utils.yaml import yaml_load
+
+from kb.site.config import write_config
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,14 +32,7 @@ def build_site(site_dir: Path, docs_dir: Path | None = None, site_url: str | Non
     """
     config = REPO / "mkdocs.yml"
     if docs_dir is not None:
-        with open(config, encoding="utf-8") as f:
-            data = yaml_load(f)  # MkDocs' own loader: resolves !ENV
-        data["docs_dir"] = str(docs_dir)
-        data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
-        if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
-            data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
-        config = docs_dir.parent / "mkdocs.yml"
-        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        config = write_config(REPO, docs_dir, docs_dir.parent / "mkdocs.yml")
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
         cwd=REPO, capture_output=True, text=True, timeout=300,

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from mkdocs.utils.yaml import yaml_load
 
 from kb.pages import read_question
+from kb.site.config import write_config
 from kb.site.search_fallback import SETTING, is_slim
 from kb.textmath import html_text, tex_text
 from sitekit import FIXTURES, REPO, copy_docs
@@ -23,15 +22,7 @@ RAW_TEX = re.compile(r"\\[A-Za-z]{2,}|\\[()\[\]]|\$|[_^]\{")
 
 
 def _build(docs: Path, site: Path, extra: dict | None = None, *flags: str) -> subprocess.CompletedProcess:
-    with open(REPO / "mkdocs.yml", encoding="utf-8") as f:
-        data = yaml_load(f)
-    data["docs_dir"] = str(docs)
-    data["hooks"] = [str(REPO / hook) for hook in data.get("hooks", [])]
-    if isinstance(data.get("theme"), dict) and data["theme"].get("custom_dir"):
-        data["theme"]["custom_dir"] = str(REPO / data["theme"]["custom_dir"])
-    data["extra"] = {**(data.get("extra") or {}), **(extra or {})}
-    config = docs.parent / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    config = write_config(REPO, docs, docs.parent / "mkdocs.yml", extra)
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *flags, "-f", str(config),
                            "-d", str(site)], cwd=REPO, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
