@@ -7,7 +7,8 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 # A SITE_URL set by the user (exported, or `make build SITE_URL=...`) wins; else the local address, port included.
 SITE_URL ?= http://127.0.0.1:$(PORT)/
-SOURCES := $(wildcard sources/*.txt sources/*.md)
+# Every format the importer reads (scripts/import_documents.py --help); meta files are read beside their source.
+SOURCES := $(wildcard $(addprefix sources/*,.md .markdown .txt .tex .docx .odt .html .htm .ipynb .pdf))
 STAMP := $(VENV)/.installed
 # We pin MkDocs below 2.0 on purpose; Material's banner about it on every build is noise here.
 export NO_MKDOCS_2_WARNING := 1

@@ -7,32 +7,41 @@ section with the stable anchor #part-<label>. Titles come from the marker, else
 from the companion <source>.meta.yml, else "Question N". Math damaged by PDF
 extraction is repaired by the rules listed in kb/ingest/repair.py and counted below.
 
-Each SOURCE (.md or .txt) is read in its own dialect: the importer finds every
-line that could start a question (Q1: / Q1. / **Q5.** / Question 2 / Problem 3:,
-numbered headings "### 1. What is X?" at one level, numbered bold lines, bold
-lines or headings ending in "?") and keeps the shape whose markers form the most
-consistent sequence; it says which ("dialect: numbered headings (h4), 65
-questions"). Pin it with "dialect: numbered-headings" (or -h4, q-markers,
-numbered-bold, question-headings, question-bold) in the meta file. Section
-headings above the questions become their group. Gaps and repeats in numbering,
-markers seen but not used, empty questions and missing images are warnings with
-file:line; --strict makes them errors. --check prints the outline it would
-write (numbers, titles, parts, groups, source lines).
+A SOURCE may be Markdown or plain text (.md, .txt), LaTeX (.tex), Word (.docx),
+OpenDocument (.odt), HTML (.html), a Jupyter notebook (.ipynb) or a PDF with a
+text layer (.pdf), recognised by its content; all but Markdown and text are
+converted to Markdown first (pandoc; PDF through pypdfium2), and that Markdown is
+kept in build/converted/<collection>.md, where warnings' line numbers point.
+
+Each document is read by its structure: the importer parses its blocks
+(headings, paragraphs, list items) and chooses the level of the outline that
+partitions it into questions: question labels (Q1: / Question 2 / Q:),
+headings of one level, bold paragraphs, top-level list items, or lines ending
+in "?", scored on how much they read as questions; it says which ("dialect:
+headings (h4), 65 questions"). Pin it with "dialect: headings" (or headings-h4,
+q-markers, bold, list, lines) in the meta file. Headings above the questions
+become their sections (groups). Pages are numbered 1..N in document order and
+keep the source's own label ("Week 2 · Q1"); gaps, repeats and restarts in the
+numbering, question-like blocks not used, open questions and missing images
+are warnings with file:line; --strict makes them errors. --check prints the
+outline it would write (numbers, labels, titles, parts, groups, source lines).
 
 The body of a page a contributor edited since the last import is never
 overwritten (reported as "kept"; --force overwrites it), but the meta file's
 title and tags still reach its front matter by a three-way merge: a field the
 contributor changed on the page stays, and one changed both there and in the
-meta file is reported as a conflict with both values. Nothing is written unless
-every SOURCE parses; new and updated pages are staged, then committed and moved
-into place together; an import killed while moving is finished by the next run.
+meta file is reported as a conflict with both values. A SOURCE that cannot be
+read is reported with file and line and skipped; every other one is written.
+New and updated pages are staged, then committed and moved into place together;
+an import killed while moving is finished by the next run.
 One import runs at a time: a second one waits for the first (--lock-timeout).
 
 Each run also reports candidate concepts that docs/concepts/ does not have yet
 (acronyms defined in the answers, bold terms that recur across questions);
 --write-concept-stubs writes a stub page for each, for a person to finish.
 
-Exit status: 0 on success, 1 when a SOURCE is bad (nothing written) or, with
+Exit status: 0 on success, 1 when a SOURCE could not be read (the others are
+written), under --strict when there is any warning (nothing written), or, with
 --check, when the import would change something; 2 on a usage error.
 """
 
@@ -63,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         epilog="\n\n".join(__doc__.split("\n\n")[1:]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("sources", metavar="SOURCE", nargs="+", type=Path, help="answer sheet(s): UTF-8 Markdown or plain text (.md, .txt)")
+    parser.add_argument("sources", metavar="SOURCE", nargs="+", type=Path, help="answer sheet(s): .md, .txt, .tex, .docx, .odt, .html, .ipynb or .pdf")
     parser.add_argument("--docs", metavar="DIR", type=Path, default=PROJECT_ROOT / "docs", help="docs directory (default: docs/)")
     parser.add_argument("--force", action="store_true", help="overwrite pages even if a contributor edited them")
     parser.add_argument("--check", action="store_true", help="print the outline and what would change; write nothing")
@@ -91,11 +100,15 @@ def main(argv: list[str] | None = None) -> int:
 
     for said in report.recovered:
         print(said)
+    for path, exc in report.failed:
+        print(f"error: {exc}", file=sys.stderr)
+        print(f"  nothing was written for {path}", file=sys.stderr)
     verb = "would write" if args.check else "wrote"
     for source in report.sources:
         doc = source.document
         parts = sum(len(q.parts) for q in doc.questions)
-        print(f"{source.rel}: collection '{source.collection}', {len(doc.questions)} questions, {parts} parts")
+        print(f"{source.rel}: collection '{source.collection}', {len(doc.questions)} questions, {parts} parts"
+              + (f" (converted from {source.converted.format}: {source.converted_rel})" if source.converted else ""))
         print(f"  dialect: {doc.dialect.describe()}, {len(doc.questions)} questions"
               + (" (pinned in the meta file)" if source.meta.dialect else ""))
         if args.check:
@@ -124,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
           + (f", {counts['merged']} merged" if counts["merged"] else "")
           + (f", {sum(len(d.conflicts) for d in report.decisions)} conflict(s)" if any(d.conflicts for d in report.decisions) else ""))
     report_concepts(report, args.docs, write=args.write_concept_stubs and not args.check)
+    if report.failed:
+        print(f"{len(report.failed)} source(s) could not be read and were not written", file=sys.stderr)
+        return 1
     return 1 if args.check and report.changes else 0
 
 
@@ -141,7 +157,9 @@ def outline(source) -> list[str]:
     for q in doc.questions:
         parts = "; ".join(f"({s.part.label}) {s.part.title}".rstrip() for s in q.parts)
         group = f" [section: {q.group}]" if q.group else ""
-        places.append((q.span, f"Q{q.marker.number} {question_title(source, q)!r}{group}" + (f" parts: {parts}" if parts else "")))
+        label = f" (source: {q.label})" if q.label and q.label != f"Q{q.marker.number}" else ""
+        places.append((q.span, f"Q{q.marker.number}{label} {question_title(source, q)!r}{group}"
+                       + (" [open question]" if q.open else "") + (f" parts: {parts}" if parts else "")))
     return [f"lines {first}-{last}: {text}" for (first, last), text in sorted(places)]
 
 

@@ -1,214 +1,334 @@
-"""Which lines start questions: the document's dialect, chosen from every candidate shape.
+"""Which blocks start questions: the level of the document's outline that partitions it into questions.
 
-Each shape is a family of lines that could start a question (Q-markers, numbered
-headings at one level, numbered bold lines, question-shaped headings at one
-level, question-shaped bold lines). The shape whose markers form the most
-consistent sequence wins (ascending numbers, no repeats, no empty questions);
-ties go to the more explicit shape. A contributor can pin the shape in the
-source's meta file when the guess is wrong.
+Every block that could start a question (`kb.ingest.blocks`) joins one family: blocks
+with an explicit question label (`Q1:`, `Question 2`, `Q:`) at any level, headings of
+one level, bold paragraphs, the items of top-level lists, or plain lines ending in `?`.
+Each family is scored on what its members look like as questions (a `?`, an
+interrogative or imperative opening, numbering, an answer after each) and on how the
+members sit in the document (numbers in order, titles that don't repeat, no empty
+stretches), and the best one is the outline. A shallower level of headings that only
+groups the chosen one becomes the document's sections.
+
+Nothing here refuses a document: gaps, repeats and numbering that restarts are
+warnings; pages are numbered 1..N in document order and each keeps the source's label.
+A contributor can pin the family in the source's meta file when the guess is wrong.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, replace
 
-from kb.ingest.lines import BLANK, CODE, HEADING, MATH, TEXT, DocumentError, Line
-from kb.ingest.markers import (BOLD_LINE, NUMBERED_BOLD, QuestionMarker, match_heading, match_part,
-                               match_question, numbered_title, strip_emphasis, title_and_links)
+from kb.ingest.blocks import HEADING, ITEM, PARAGRAPH, Block, parse_blocks
+from kb.ingest.lines import DocumentError, Line
+from kb.ingest.markers import (BARE_NUMBER, BOLD_LINE, NUMBERED_BOLD, UNNUMBERED, QuestionMarker, match_part,
+                               match_question, numbered_title, split_marks, strip_emphasis, title_and_links)
 
-# In order of preference when two shapes score the same: the more explicit first.
 SHAPES = {
-    "q-markers": "Q-markers",
-    "numbered-headings": "numbered headings",
-    "numbered-bold": "numbered bold lines",
-    "question-headings": "question-shaped headings",
-    "question-bold": "question-shaped bold lines",
+    "q-markers": "question labels (Q1, Question 2, Q:)",
+    "headings": "headings",
+    "bold": "bold paragraphs",
+    "list": "list items",
+    "lines": "lines ending in '?'",
 }
-NUMBERED_SHAPES = ("q-markers", "numbered-headings", "numbered-bold")
-HEADING_SHAPES = ("numbered-headings", "question-headings")
-LARGEST = 999_999  # q<N>.md for any N up to this; a larger number is a typo or not a question
+# Older pins (before families), read as the family they name.
+PIN_ALIASES = {"numbered-headings": "headings", "question-headings": "headings",
+               "numbered-bold": "bold", "question-bold": "bold"}
+HEADING_SHAPES = ("headings", "numbered-headings", "question-headings")
+LARGEST = 999_999  # q<N>.md for any N up to this
+
+OPENINGS = frozenset("""what why how when which who whom whose where is are was were does do did can could should
+would will shall may might must has have had explain describe compare contrast define prove show derive discuss
+list give state calculate compute name outline differentiate distinguish suppose consider write implement design
+sketch draw estimate evaluate justify identify illustrate summarise summarize mention elaborate tell walk
+""".split())
+# Sub-headings that structure an answer, never a question of their own (whole titles, lower case).
+GENERIC = frozenset(x.strip() for x in """answer|answers|solution|solutions|conclusion|conclusions|summary|introduction|
+overview|references|reference|example|examples|note|notes|explanation|key points|key takeaways|takeaways|advantages|
+disadvantages|pros|cons|pros and cons|definition|intuition|steps|code|implementation|contents|table of contents|output|
+result|results|discussion|background|motivation|proof|hint|hints|remarks|remark|your answer|expected trend|
+practical considerations|why it matters|how it works|in practice|use cases|applications|limitations|comparison|
+further reading|resources|example code|code example|formula|math|mathematics|details|more|see also|tl;dr|tldr|
+short answer|long answer|detailed answer|answer:|model answer|sample answer|marking scheme""".split("|"))
 
 
 @dataclass(frozen=True)
 class Candidate:
     index: int  # position in the document's lines
     line: int  # source line number
-    shape: str
-    level: int | None  # heading level (1-6) of the line, None when it is not a heading
-    marker: QuestionMarker  # number 0 for un-numbered shapes until numbers are given in order
+    shape: str  # the family: a key of SHAPES
+    level: int | None  # heading level, None when it is not a heading
+    marker: QuestionMarker  # number: the source's number until pages are numbered in order (0 when none)
+    score: float = 0.0  # how much the block reads as a question
+    source_number: int | None = None  # the number the source gives it, if any
+    head: int = 1  # lines the marker takes (a setext heading takes two)
+    parent: int = -1  # a list item's list
 
 
 @dataclass(frozen=True)
 class Dialect:
     shape: str
-    level: int | None  # heading level for the heading shapes
+    level: int | None  # heading level for the heading family
 
     @property
     def key(self) -> str:
-        return self.shape + (f"-h{self.level}" if self.shape in HEADING_SHAPES and self.level else "")
+        return self.shape + (f"-h{self.level}" if self.level else "")
 
     def describe(self) -> str:
-        return SHAPES[self.shape] + (f" (h{self.level})" if self.shape in HEADING_SHAPES and self.level else "")
+        return SHAPES[self.shape] + (f" (h{self.level})" if self.level else "")
 
 
 @dataclass(frozen=True)
 class Choice:
     dialect: Dialect
-    markers: list[Candidate]  # the question starts, in document order, numbered
+    markers: list[Candidate]  # the question starts, in document order, numbered 1..N
     warnings: list[str]  # "file:line: message"
+    list_family: bool = False  # questions are list items: a bank, where no answer is normal
 
 
-def _candidate(index: int, line: Line) -> Candidate | None:
-    """The one shape a line could start a question in, if any (Q-markers first)."""
-    if line.kind not in (TEXT, HEADING):
-        return None
-    heading = match_heading(line.text) if line.kind == HEADING else None
-    level = heading[0] if heading else None
-    marker = match_question(line.text)
-    if marker:
-        return Candidate(index, line.number, "q-markers", level, marker)
-    if match_part(line.text):
-        return None
-    if heading:
-        title, links = title_and_links(heading[1])
-        found = numbered_title(title)
-        if found:
-            return Candidate(index, line.number, "numbered-headings", level, QuestionMarker(found[0], found[1], "", links))
-        title = strip_emphasis(title)
-        if title.endswith("?"):
-            return Candidate(index, line.number, "question-headings", level, QuestionMarker(0, title, "", links))
-        return None
-    if NUMBERED_BOLD.match(line.text):
-        title, links = title_and_links(line.text)
-        found = numbered_title(title)
-        if found:
-            return Candidate(index, line.number, "numbered-bold", None, QuestionMarker(found[0], strip_emphasis(found[1]), "", links))
-    if BOLD_LINE.match(line.text):
-        title, links = title_and_links(line.text)
-        title = strip_emphasis(title)
-        if title.endswith("?"):
-            return Candidate(index, line.number, "question-bold", None, QuestionMarker(0, title, "", links))
-    return None
+def _words(title: str) -> list[str]:
+    return re.findall(r"[a-z]+", title.lower())
 
 
-def candidates(lines: list[Line]) -> list[Candidate]:
-    """Every line that could start a question, outside code and math."""
-    return [c for i, line in enumerate(lines) if line.kind not in (CODE, MATH, BLANK) and (c := _candidate(i, line))]
-
-
-def _groups(found: list[Candidate]) -> dict[Dialect, list[Candidate]]:
-    groups: dict[Dialect, list[Candidate]] = {}
-    for c in found:
-        level = c.level if c.shape in HEADING_SHAPES else None
-        groups.setdefault(Dialect(c.shape, level), []).append(c)
-    return groups
-
-
-def _score(markers: list[Candidate], lines: list[Line]) -> float:
-    """Consistency of a sequence: markers that ascend, less repeats, drops, gaps and empty questions."""
-    if markers[0].shape in NUMBERED_SHAPES:
-        numbers = [c.marker.number for c in markers]
-        score = 1.0
-        for before, after in zip(numbers, numbers[1:]):
-            if after == before + 1:
-                score += 1
-            elif after > before:
-                score += 0.5  # a gap
-            else:
-                score -= 2  # a repeat or a restart: the numbers belong to lists inside answers
-    else:
-        score = 0.75 * len(markers)  # numbers in order are more telling than a question mark
-    for a, b in zip(markers, markers[1:]):
-        if all(lines[i].kind == BLANK for i in range(a.index + 1, b.index)):
-            score -= 0.5  # nothing between two markers: a table of contents, not questions
+def question_likeness(title: str, labelled: bool, numbered: bool, kind: str) -> float:
+    """How much a title reads as a question: a `?`, an interrogative or imperative opening, a label, a number."""
+    words = _words(title)
+    score = 1.2 if labelled else 0.0
+    if "?" in title:
+        score += 1.0
+    if words and words[0] in OPENINGS:
+        score += 0.8
+    if numbered and not labelled:
+        score += 0.3
+    if " ".join(words) in GENERIC and not labelled:
+        score -= 1.5
+    elif not labelled and score == (0.3 if numbered else 0.0) and 0 < len(words) <= 10:
+        score += {HEADING: 0.3, PARAGRAPH: 0.1}.get(kind, 0.0)  # a topic: "Cross Validation"
+    if len(words) > 40 and kind != ITEM:
+        score -= 1.0  # a paragraph, not a title
     return score
 
 
+def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool] | None:
+    """(family, marker, labelled) for a block that could start a question, or None."""
+    raw = lines[block.start].text
+    if block.kind == HEADING:
+        text = block.text
+        if match_part(text):
+            return None  # "### (b) ..." is a part
+        found = match_question("# " + text)  # a heading's words always title it
+        if found:
+            return "q-markers", found, True
+        m = UNNUMBERED.match(text)
+        if m:
+            return "q-markers", _titled(0, m["title"], ""), True
+        title, links = title_and_links(text)
+        numbered = numbered_title(title) or (lambda b: (int(b["n"]), b["title"]) if b else None)(BARE_NUMBER.match(strip_emphasis(title)))
+        if numbered:
+            return "headings", _titled(numbered[0], numbered[1], links, str(numbered[0])), False
+        return "headings", _titled(0, title, links), False
+    if block.kind == ITEM:
+        text = re.sub(r"^\s*(?:\d{1,9}[.)]|[-*+])\s*", "", raw)
+        found = match_question(text)
+        if found and found.title:
+            return "q-markers", found, True
+        label = str(block.ordinal) if block.ordinal is not None else ""
+        title, links = title_and_links(text)
+        return "list", _titled(block.ordinal or 0, title, links, label), False
+    found = match_question(raw)
+    if found:
+        return "q-markers", found, True
+    if match_part(raw):
+        return None
+    m = UNNUMBERED.match(raw)
+    if m and (m["title"].rstrip("*_ ").endswith("?") or raw.lstrip().startswith(("Q", "q", "**Q", "**q"))):
+        return "q-markers", _titled(0, m["title"], ""), True
+    if NUMBERED_BOLD.match(raw):
+        title, links = title_and_links(raw)
+        numbered = numbered_title(title)
+        if numbered:
+            return "bold", _titled(numbered[0], numbered[1], links, str(numbered[0])), False
+    if BOLD_LINE.match(raw):
+        title, links = title_and_links(raw)
+        return "bold", _titled(0, title, links), False
+    if raw.rstrip().endswith("?") and len(raw) < 200 and not raw.lstrip().startswith(("|", ">", "<")):
+        return "lines", _titled(0, raw, ""), False
+    return None
+
+
+def _titled(number: int, title: str, links: str, label: str = "") -> QuestionMarker:
+    title, marks, points = split_marks(strip_emphasis(title))
+    return QuestionMarker(number, title, points, links, label, marks)
+
+
+def candidates(lines: list[Line], blocks: list[Block] | None = None) -> list[Candidate]:
+    """Every block that could start a question, with how much it reads as one."""
+    found = []
+    for block in parse_blocks(lines) if blocks is None else blocks:
+        got = _marker(block, lines)
+        if not got:
+            continue
+        shape, marker, labelled = got
+        number = marker.number or None
+        score = question_likeness(marker.title, labelled, number is not None, block.kind)
+        level = block.level if block.kind == HEADING else None
+        head = block.end - block.start if block.kind == HEADING else 1
+        if block.kind != HEADING and block.end - block.start >= 2 and not re.search(r"[?.:!)]\W*$", marker.title):
+            # "Q3. Why do residual connections help very deep" / "networks train?": a title cut by the line's end
+            more = lines[block.start + 1]
+            if more.kind == "text" and more.text.rstrip().endswith("?") and len(more.text) < 120:
+                marker = replace(marker, title=f"{marker.title} {strip_emphasis(more.text)}")
+                score = question_likeness(marker.title, labelled, number is not None, block.kind)
+                head = 2
+        found.append(Candidate(block.start, lines[block.start].number, shape, level, marker, score, number, head,
+                               block.parent))
+    return found
+
+
+def _family(c: Candidate) -> Dialect:
+    return Dialect(c.shape, c.level if c.shape == "headings" else None)
+
+
+def _has_body(a: Candidate, end: int, lines: list[Line]) -> bool:
+    return bool(a.marker.body) or any(lines[i].text.strip() and lines[i].kind != "dropped"
+                                      for i in range(a.index + a.head, end))
+
+
+def _score(members: list[Candidate], lines: list[Line], heads: list[int]) -> float:
+    """A family's score: its members' question-likeness, plus numbers in order, less repeats and empty answers."""
+    score = sum(c.score for c in members)
+    numbers = [c.source_number for c in members]
+    for k in range(1, len(members)):
+        before, after = numbers[k - 1], numbers[k]
+        if before is None or after is None:
+            continue
+        if after == before + 1:
+            score += 0.5
+        elif after <= before:
+            # a restart right after a section heading is a new section's numbering; anything else, a list in an answer
+            between = bisect.bisect(heads, members[k].index) - bisect.bisect(heads, members[k - 1].index)
+            score -= 0.3 if after == 1 and between else 1.5
+    titles = [c.marker.title.lower() for c in members if c.marker.title]
+    score -= 1.0 * (len(titles) - len(set(titles)))
+    if members[0].shape != "list":
+        ends = [c.index for c in members[1:]] + [len(lines)]
+        score -= 0.6 * sum(not _has_body(c, e, lines) for c, e in zip(members, ends))
+    return score
+
+
+def _sections_only(upper: list[Candidate], lower: list[Candidate], lines: list[Line]) -> bool:
+    """True when the shallower headings only group the deeper ones: not questions, and little text of their own."""
+    if not lower or sum(c.score for c in upper) / len(upper) >= 0.9:
+        return False
+    deeper = {c.index for c in lower}
+    bare = 0
+    for c in upper:
+        i = c.index + c.head
+        while i < len(lines) and not lines[i].text.strip():
+            i += 1
+        bare += i in deeper or i == len(lines)
+    return bare >= len(upper) / 2
+
+
 def _parse_pin(pin: str) -> Dialect:
-    """`numbered-headings` (any level) or `numbered-headings-h4` (that level only)."""
     shape, sep, level = pin.rpartition("-h")
-    if sep and shape in HEADING_SHAPES and level.isdigit():
-        return Dialect(shape, int(level))
-    return Dialect(pin, None)
+    if sep and level.isdigit():
+        return Dialect(PIN_ALIASES.get(shape, shape), int(level))
+    return Dialect(PIN_ALIASES.get(pin, pin), None)
 
 
-def choose(lines: list[Line], source: str, pin: str = "") -> Choice:
-    """The question starts of a document, numbered, with what the importer saw but did not use."""
-    found = candidates(lines)
-    groups = _groups(found)
+def _pick(options: dict[Dialect, list[Candidate]], lines: list[Line]) -> Dialect:
+    heads = sorted(c.index for c in sum(options.values(), []) if c.level is not None)
+    scores = {d: _score(m, lines, heads) for d, m in options.items()}
+    order = list(SHAPES)
+    best = max(options, key=lambda d: (scores[d], -order.index(d.shape), -(d.level or 0)))
+    # Questions labelled as such win when they are a real sequence (a label is the most explicit sign there is).
+    labelled = Dialect("q-markers", None)
+    if labelled in scores and best != labelled and len(options[labelled]) >= 2 and scores[labelled] >= 0.5 * scores[best]:
+        best = labelled
+    if best.shape == "headings":
+        # Deeper headings under headings that only group them: the deeper level holds the questions.
+        deeper = sorted((d for d in options if d.shape == "headings" and d.level > best.level and scores[d] > 0),
+                        key=lambda d: d.level)
+        for d in deeper:
+            if _sections_only(options[best], options[d], lines):
+                best = d
+                break
+    return best
+
+
+def choose(lines: list[Line], source: str, pin: str = "", blocks: list[Block] | None = None) -> Choice:
+    """The question starts of a document, numbered 1..N, with what the importer doubted."""
+    found = candidates(lines, blocks)
+    groups: dict[Dialect, list[Candidate]] = {}
+    for c in found:
+        groups.setdefault(_family(c), []).append(c)
     if pin:
         wanted = _parse_pin(pin)
         options = {d: g for d, g in groups.items() if d.shape == wanted.shape and wanted.level in (None, d.level)}
         if not options:
-            raise DocumentError(source, 1, f"the meta file pins dialect '{pin}' but no line has that shape")
+            raise DocumentError(source, 1, f"the meta file pins dialect '{pin}' but no block has that shape")
     else:
-        options = groups
+        options = {d: g for d, g in groups.items() if _score(g, lines, []) > 0 or d.shape in ("q-markers", "headings")}
     if not options:
-        raise DocumentError(source, 1, "has no question markers (expected lines such as 'Q1:', '## Question 2', "
-                                       "'### 1. What is X?' or a bold question '**What is X?**')")
-    order = list(SHAPES)
-    dialect = max(options, key=lambda d: (_score(options[d], lines), -order.index(d.shape), -(d.level or 0)))
-    used = options[dialect]
-    warnings: list[str] = []
-    if dialect.shape not in NUMBERED_SHAPES:
-        used = [replace(c, marker=replace(c.marker, number=n)) for n, c in enumerate(used, start=1)]
-    numbered = dialect.shape in NUMBERED_SHAPES
+        raise DocumentError(source, 1, "has no question markers (expected question labels such as 'Q1:', headings, "
+                                       "bold questions or a list of questions)")
+    dialect = _pick(options, lines)
+    used = _members(options[dialect], dialect)
+    used = _adopt(used, found, dialect)
+    warnings = _doubts(found, used, dialect, source)
+    for c in used:
+        if c.source_number is not None and c.source_number > LARGEST:
+            raise DocumentError(source, c.line, f"question number {c.source_number} is larger than the importer takes ({LARGEST})")
+    numbered = [replace(c, marker=replace(c.marker, number=n)) for n, c in enumerate(used, start=1)]
+    return Choice(dialect, numbered, warnings, dialect.shape == "list")
+
+
+def _members(family: list[Candidate], dialect: Dialect) -> list[Candidate]:
+    """The family's blocks that are questions: in a list or among bold lines, only the ones that read as one."""
+    if dialect.shape in ("headings", "q-markers"):
+        return list(family)
+    asking = [c for c in family if c.score >= 1.0]
+    if dialect.shape == "list":
+        # Every item of a list most of whose items ask something: "43. Cross-validation." is a question of the bank too.
+        lists = {c.parent for c in family}
+        kept = {p for p in lists if 2 * sum(c.parent == p for c in asking) >= sum(c.parent == p for c in family)}
+        return [c for c in family if c.parent in kept] or list(family)
+    marks = {c.marker.marks for c in asking if c.marker.marks}
+    # "**Precision-recall trade-off ⭐️**" has no `?`, but wears the marks its neighbours' questions wear.
+    return [c for c in family if c.score >= 1.0 or (c.marker.marks and c.marker.marks in marks)] or list(family)
+
+
+def _adopt(used: list[Candidate], found: list[Candidate], dialect: Dialect) -> list[Candidate]:
+    """Numbered questions written in another shape that continue the chosen numbering right where they stand
+    (`#### 65)` then `### 66)`; `Q3:` between `### 2.` and `### 4.`)."""
+    numbered = [c for c in used if c.source_number is not None]
+    if len(numbered) < 2:
+        return used
     chosen = {c.index for c in used}
     for c in found:
-        if c.index in chosen:
-            continue
-        if c.shape == "q-markers" and numbered and _fills_gap(c, used):
+        if c.index in chosen or c.source_number is None or c.score < 1.0 or c.shape == "list":
+            continue  # a numbered list continuing the numbers is an answer's own list
+        k = bisect.bisect(numbered, c.index, key=lambda u: u.index)
+        low = numbered[k - 1].source_number if k else 0
+        high = numbered[k].source_number if k < len(numbered) else None
+        if c.source_number == low + 1 and (high is None or c.source_number < high):
+            numbered.insert(k, c)
             used = sorted([*used, c], key=lambda x: x.index)
-            warnings.append(f"{source}:{c.line}: question {c.marker.number} is written as a Q-marker in a document of "
-                            f"{dialect.describe()}; taken as question {c.marker.number}")
-        elif c.shape == "q-markers" or _suspicious(c, dialect, used):
-            what = f"question {c.marker.number}" if c.marker.number else "a question"
-            seen = Dialect(c.shape, c.level if c.shape in HEADING_SHAPES else None).describe()
-            warnings.append(f"{source}:{c.line}: looks like {what} ({seen}) but this document's questions are "
-                            f"{dialect.describe()}; kept as text")
-    warnings += _check_numbers(used, source)
-    return Choice(dialect, used, warnings)
+    return used
 
 
-# An un-numbered question written in the numbered shape's own style: a question that lost its number.
-UNNUMBERED_TWIN = {"numbered-headings": "question-headings", "numbered-bold": "question-bold"}
-
-
-def _suspicious(c: Candidate, dialect: Dialect, used: list[Candidate]) -> bool:
-    """Whether an unused candidate could be a question the chosen dialect missed (so it is reported)."""
-    if dialect.shape not in NUMBERED_SHAPES:
-        return c.shape not in NUMBERED_SHAPES  # another un-numbered shape
-    if c.shape in NUMBERED_SHAPES:
-        return _fills_gap(c, used)  # a number the sequence lacks, right where it is missing
-    return UNNUMBERED_TWIN.get(dialect.shape) == c.shape and c.level == dialect.level
-
-
-def _fills_gap(c: Candidate, used: list[Candidate]) -> bool:
-    """True when `c`'s number is missing from the sequence exactly where `c` stands (`used` in line order)."""
-    k = bisect.bisect(used, c.index, key=lambda u: u.index)
-    low = used[k - 1].marker.number if k else 0
-    high = used[k].marker.number if k < len(used) else LARGEST + 1
-    return low < c.marker.number < high
-
-
-def _check_numbers(used: list[Candidate], source: str) -> list[str]:
-    """Repeats and impossible numbers are errors; gaps and numbers out of order are warnings."""
-    warnings, seen = [], {}
-    previous: Candidate | None = None
-    for c in used:
-        n = c.marker.number
-        if n > LARGEST:
-            raise DocumentError(source, c.line, f"question number {n} is larger than the importer takes ({LARGEST})")
-        if n in seen:
-            raise DocumentError(source, c.line, f"question {n} appears again (first at line {seen[n]})")
-        seen[n] = c.line
-        if previous is not None:
-            p = previous.marker.number
-            if n > p + 1:
-                missing = f"question {p + 1}" if n == p + 2 else f"questions {p + 1}-{n - 1}"
-                warnings.append(f"{source}:{c.line}: {missing} missing between question {p} (line {previous.line}) and question {n}")
-            elif n < p:
-                warnings.append(f"{source}:{c.line}: question {n} comes after question {p} (line {previous.line})")
-        previous = c
+def _doubts(found: list[Candidate], used: list[Candidate], dialect: Dialect, source: str) -> list[str]:
+    """Blocks that read as questions but were not taken as one: said, with file and line."""
+    chosen = {c.index for c in used}
+    warnings = []
+    for c in found:
+        if c.index in chosen or c.score < 1.8:
+            continue
+        # Under explicit labels, a question-shaped heading or bold line is an answer's own; anything else is a doubt.
+        if c.shape == "q-markers" or dialect.shape != "q-markers":
+            what = f"question {c.marker.label}" if c.marker.label else "a question"
+            warnings.append(f"{source}:{c.line}: looks like {what} ({_family(c).describe()}) but this document's "
+                            f"questions are {dialect.describe()}; kept as text")
     return warnings

@@ -10,6 +10,7 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kb.ingest.blocks import HEADING as HEADING_BLOCK, Block, parse_blocks
 from kb.ingest.dialect import Candidate, Dialect, choose
 from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
 from kb.ingest.markers import PartMarker, QuestionMarker, match_heading, match_part, next_label, strip_emphasis
@@ -35,6 +36,8 @@ class Question:
     parts: list[Section] = field(default_factory=list)
     group: str = ""  # title of the section heading above the question, if the document has sections
     span: tuple[int, int] = (0, 0)  # every source line this question owns, trailing blank lines included
+    label: str = ""  # the source's own label ("Q1", "Week 2 · Q1", "41"); "" when it gives none
+    open: bool = False  # the source gives no answer: an open question page
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Group:
     line: int
     intro: list[Line]
     span: tuple[int, int]
+    depth: int = 1  # 1 for a top-level section, 2 for a section inside one, ...
 
 
 @dataclass
@@ -98,13 +102,17 @@ def _trim_blank(lines: list[Line]) -> list[Line]:
     return lines[start:end]
 
 
-def _split_parts(body: list[Line], intro_line: int, warnings: list[str], source: str) -> tuple[Section, list[Section]]:
-    """Cut a question's lines at its part markers, which must come in order: (a), (b)... or (i), (ii)..."""
+def _split_parts(body: list[Line], intro_line: int, warnings: list[str], source: str,
+                 starts: dict[int, int]) -> tuple[Section, list[Section]]:
+    """Cut a question's lines at its part markers, which must start a block and come in order: (a), (b)... or
+    (i), (ii)...; a lone "(a)" that runs on into more lines of its block is text (reasons written a) ... d) on
+    consecutive lines are one block, a list, not parts). `starts` maps a block's first line to its length."""
     intro = Section(None, intro_line, [])
     parts: list[Section] = []
     current, previous, roman = intro, None, False
+    said = len(warnings)
     for line in body:
-        marker = match_part(line.text) if line.kind in (TEXT, HEADING) else None
+        marker = match_part(line.text) if line.kind in (TEXT, HEADING) and line.number in starts else None
         if marker:
             if previous is None:
                 roman = marker.label == "i"
@@ -118,79 +126,94 @@ def _split_parts(body: list[Line], intro_line: int, warnings: list[str], source:
                 warnings.append(f"{source}:{line.number}: '({marker.label})' looks like a part marker "
                                 f"but does not follow '({previous or '-'})'; kept as text")
         current.lines.append(line)
+    if len(parts) == 1 and starts[parts[0].marker_line] > 1:
+        del warnings[said:]
+        return Section(None, intro_line, list(body)), []
     return intro, parts
 
 
-def _group_headings(lines: list[Line], markers: list[Candidate]) -> list[int]:
-    """Indexes of the section headings that group questions, or none when the structure is not clear.
+def _group_headings(lines: list[Line], markers: list[Candidate], blocks: list[Block]) -> dict[int, int]:
+    """The section headings that group questions, as {line index: depth}; none when the structure is not clear.
 
-    Sections sit above the questions' own level, at the shallowest level seen after the first
-    question; each must lead straight to a question, no two in one answer, no title twice.
-    Anything less tidy is an answer's own structure, and stays in the answer.
+    A section heading sits above the questions' own level and leads to a question: between it and
+    the next question there is text and, at most, deeper section headings (a chapter, then a topic).
+    A level any of whose headings after the first question does not lead to one is an answer's own
+    structure, and so is a level whose titles repeat; both stay in the answers.
     """
     qlevel = min(c.level or 7 for c in markers)
     starts = [c.index for c in markers]
     taken = set(starts)
-    heads = [(i, match_heading(line.text)) for i, line in enumerate(lines) if line.kind == HEADING and i not in taken]
-    heads = [(i, h[0], strip_emphasis(h[1])) for i, h in heads if h[0] < qlevel]
-    later = [level for i, level, _ in heads if i > starts[0]]
-    if not later:
-        return []
-    shallowest = min(later)
-    chosen, titles, stretches = [], set(), set()
-    for i, level, title in heads:
-        if level != shallowest:
-            continue
-        k = bisect.bisect(starts, i)
-        if k == len(starts):
-            continue  # after the last question: part of its answer
-        between = range(i + 1, starts[k])
-        if any(lines[j].kind == HEADING for j in between):
-            if k == 0:
-                continue  # a heading of the preamble, followed by the first section's
-            return []
-        if k in stretches or title in titles:
-            return []
-        chosen.append(i)
-        stretches.add(k)
-        titles.add(title)
-    return chosen
+    heads = [(b.start, b.level, strip_emphasis(b.text)) for b in blocks
+             if b.kind == HEADING_BLOCK and b.start not in taken and b.level < qlevel]
+    first = next((i for i, line in enumerate(lines) if line.kind != BLANK), None)
+    if heads and heads[0][0] == first and heads[0][1] == 1 and sum(h[1] == 1 for h in heads) == 1:
+        heads = heads[1:]  # the document's title, not a section
+    if not any(i > starts[0] for i, _, _ in heads):
+        return {}
+    levels = sorted({level for _, level, _ in heads})
+    while True:
+        sections: set[int] = set()
+        for i, level, _ in reversed(heads):
+            if level not in levels:
+                continue
+            k = bisect.bisect(starts, i)
+            if k == len(starts):
+                continue  # after the last question: part of its answer
+            between = [h for h in heads if i < h[0] < starts[k]]
+            if all(h[0] in sections and h[1] > level for h in between):
+                sections.add(i)
+        bad = {level for i, level, _ in heads if level in levels and i > starts[0] and i not in sections}
+        for level in levels:
+            titles = [t for i, lv, t in heads if lv == level and i in sections]
+            if len(titles) != len(set(titles)):
+                bad.add(level)
+        if not bad:
+            break
+        levels = [lv for lv in levels if lv < min(bad)]
+    used = sorted({level for i, level, _ in heads if i in sections})
+    return {i: used.index(level) + 1 for i, level, _ in heads if i in sections}
 
 
 def _span(lines: list[Line], start: int, end: int) -> tuple[int, int]:
     return (lines[start].number, lines[end - 1].number) if end > start else (0, -1)
 
 
-def parse_document(text: str, source: str, dialect: str = "") -> Document:
-    """Split a decoded answer sheet into repaired questions and parts; `dialect` pins the marker shape."""
+def parse_document(text: str, source: str, dialect: str = "", base_url: str = "") -> Document:
+    """Split a decoded answer sheet into repaired questions and parts; `dialect` pins the family of question starts."""
     repairs: Counter = Counter()
     lines = _repair(classify(text, source), repairs)
-    choice = choose(lines, source, dialect)
+    blocks = parse_blocks(lines)
+    choice = choose(lines, source, dialect, blocks)
     warnings = list(choice.warnings)
-    heads = _group_headings(lines, choice.markers)
+    heads = _group_headings(lines, choice.markers, blocks)
+    starts = {lines[b.start].number: b.end - b.start for b in blocks}
     bounds = sorted([(c.index, c) for c in choice.markers] + [(i, None) for i in heads], key=lambda b: b[0])
 
     questions, groups, group = [], [], ""
     for k, (index, candidate) in enumerate(bounds):
         end = bounds[k + 1][0] if k + 1 < len(bounds) else len(lines)
-        body = lines[index + 1:end]
         if candidate is None:
-            group = strip_emphasis(match_heading(lines[index].text)[1])
+            body = lines[index + 1:end]
+            group = strip_emphasis(match_heading_text(lines, index, blocks))
             intro = _trim_blank(normalize_headings(body, 3))
-            groups.append(Group(group, lines[index].number, intro, _span(lines, index, end)))
+            groups.append(Group(group, lines[index].number, intro, _span(lines, index, end), heads[index]))
             continue
+        body = lines[index + candidate.head:end]
         marker = candidate.marker
         if marker.body:  # "Q2: The answer starts here." keeps its words as the first line
             body = [Line(lines[index].number, marker.body, TEXT), Line(lines[index].number, "", BLANK)] + body
-        intro, parts = _split_parts(body, lines[index].number, warnings, source)
+        intro, parts = _split_parts(body, lines[index].number, warnings, source, starts)
         for section in [intro, *parts]:
             base = 3 if section.part else 2
             section.lines = _trim_blank(normalize_headings(join_page_breaks(section.lines, repairs), base))
         content = [ln for ln in body if ln.kind != BLANK]
-        if not content:
-            warnings.append(f"{source}:{lines[index].number}: question {marker.number} has no text")
-        last = content[-1].number if content else lines[index].number
-        questions.append(Question(marker, lines[index].number, last, intro, parts, group, _span(lines, index, end)))
+        if not content and not choice.list_family:
+            warnings.append(f"{source}:{lines[index].number}: question {marker.label or marker.number} has no answer; "
+                            f"written as an open question")
+        last = content[-1].number if content else lines[index + candidate.head - 1].number
+        questions.append(Question(marker, lines[index].number, last, intro, parts, group, _span(lines, index, end),
+                                  marker.label, not content))
+    warnings += _label_questions(questions, choice.markers, source)
 
     preamble = _trim_blank(lines[: bounds[0][0]])
     title = ""
@@ -201,3 +224,41 @@ def parse_document(text: str, source: str, dialect: str = "") -> Document:
     warnings.sort(key=lambda w: int(w[len(source) + 1:].split(":", 1)[0]))  # in source order
     return Document(source, preamble, questions, repairs, warnings, choice.dialect, groups, title,
                     _span(lines, 0, bounds[0][0]), len(lines), lines)
+
+
+def match_heading_text(lines: list[Line], index: int, blocks: list[Block]) -> str:
+    """A section heading's text, ATX or setext."""
+    found = match_heading(lines[index].text)
+    return found[1] if found else lines[index].text
+
+
+def _label_questions(questions: list[Question], markers: list[Candidate], source: str) -> list[str]:
+    """Labels that say where a page came from, and the numbering's gaps, repeats and restarts (warnings, never refusals).
+
+    When the numbers start again in every section ("Week 2 · Q1"), the section's name goes in front of the label.
+    """
+    numbers = [(q, c.source_number) for q, c in zip(questions, markers) if c.source_number is not None]
+    restarts = [k for k in range(1, len(numbers)) if numbers[k][1] <= numbers[k - 1][1]]
+    per_section = bool(restarts) and all(numbers[k][0].group != numbers[k - 1][0].group for k in restarts)
+    warnings = []
+    if per_section:
+        for q in questions:
+            if q.group and q.label:
+                q.label = f"{q.group.split(':')[0].strip()} · {q.label}"
+    seen: dict[tuple[str, int], int] = {}
+    for k, (q, n) in enumerate(numbers):
+        scope = q.group if per_section else ""
+        if (scope, n) in seen:
+            warnings.append(f"{source}:{q.first_line}: {q.label or n} appears again (first at line {seen[scope, n]}); "
+                            f"written as page {q.marker.number}")
+            continue
+        seen[scope, n] = q.first_line
+        if not k or (per_section and numbers[k - 1][0].group != q.group):
+            continue
+        p, pq = numbers[k - 1][1], numbers[k - 1][0]
+        if n > p + 1:
+            missing = f"question {p + 1}" if n == p + 2 else f"questions {p + 1}-{n - 1}"
+            warnings.append(f"{source}:{q.first_line}: {missing} missing between question {p} (line {pq.first_line}) and question {n}")
+        elif n < p:
+            warnings.append(f"{source}:{q.first_line}: question {n} comes after question {p} (line {pq.first_line})")
+    return warnings

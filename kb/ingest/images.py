@@ -23,7 +23,7 @@ RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp")
 @dataclass(frozen=True)
 class Image:
     url: str  # as written in the source
-    file: Path  # the file to copy
+    file: Path | None  # the file to copy; None for an image the converter extracted (its bytes are provided)
 
 
 def _local(url: str, folder: Path) -> tuple[Path | None, str]:
@@ -44,14 +44,19 @@ def _local(url: str, folder: Path) -> tuple[Path | None, str]:
     return resolved, ""
 
 
-def collect_images(markdown: str, folder: Path) -> tuple[str, list[Image], list[tuple[str, str]]]:
-    """(Markdown with unusable images turned to text, images to copy, [(url, why)] unusable)."""
+def collect_images(markdown: str, folder: Path, provided: dict[str, bytes] | None = None) -> tuple[str, list[Image], list[tuple[str, str]]]:
+    """(Markdown with unusable images turned to text, images to copy, [(url, why)] unusable); `provided` holds
+    the images a converter extracted, by the URL the Markdown links them with."""
+    provided = provided or {}
     images, problems, out, fence = [], [], [], None
 
     def swap(m: re.Match) -> str:
         url = m["url"]
         if SCHEME.match(url) or url.startswith(("/", "#")):
             return m.group(0)  # external or absolute: kept as written
+        if url in provided and url.lower().endswith(RASTER):
+            images.append(Image(url, None))
+            return m.group(0)
         file, why = _local(url, folder)
         if file is None:
             problems.append((url, why))

@@ -1,13 +1,14 @@
-"""The import run: sources -> parsed documents -> planned pages -> files in docs/.
+"""The import run: sources -> Markdown -> parsed documents -> planned pages -> files in docs/.
 
-Reads top to bottom: `load_source` (I/O in), `plan` (page text from `kb.ingest.render`,
+Reads top to bottom: `load_source` (I/O in; any format through `kb.ingest.convert`, then
+`kb.ingest.document`), `plan` (page text from `kb.ingest.render`,
 images, the round-trip check), `decide` (reads docs/ to protect contributors' edits: a
 body edited by hand is kept, and the meta file's title and tags still reach it by a
 three-way merge, `kb.ingest.merge`),
 `apply` (I/O out). The whole run holds the
-import lock (`kb.ingest.lock`); nothing is written unless every document of the
-run parsed cleanly, and the files are moved in as one committed unit
-(`kb.ingest.staging`).
+import lock (`kb.ingest.lock`). A document that cannot be read is reported and
+skipped; the others are written (under `--strict`, a warning anywhere writes nothing),
+and the files are moved in as one committed unit (`kb.ingest.staging`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from pathlib import Path
 
 from kb import slugs
 from kb.ingest import merge, roundtrip, staging
-from kb.ingest.document import Document, decode, parse_document
+from kb.ingest.convert import Converted, convert
+from kb.ingest.document import Document, parse_document
 from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError
 from kb.ingest.lock import run_lock
 from kb.ingest.meta import SourceMeta, check_notes, load_meta
+from kb.ingest.paper import Statement, match_statements
 from kb.ingest.render import collection_page, question_page
 from kb.pages import PageError, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
 
@@ -45,7 +48,12 @@ class Source:
     document: Document
     meta: SourceMeta
     warnings: list[str] = field(default_factory=list)  # the document's, then the run's (images, round trip)
+    converted: Converted | None = None  # what a converter made of a LaTeX, Word, HTML, notebook or PDF source
+    converted_rel: str = ""  # project-relative path where that Markdown is kept for a reviewer
+    paper: Document | None = None  # the exam paper the meta file names, read like any document
+    statements: dict[int, Statement] = field(default_factory=dict)  # page number -> the paper's statement
 
+CONVERTED_DIR = "build/converted"  # beside docs/: derived, never edited, rewritten by every import
 
 @dataclass(frozen=True)
 class PlannedFile:
@@ -76,7 +84,7 @@ def render_imported(page: QuestionPage, record: dict | None = None) -> str:
 
 
 def load_source(path: Path, project_root: Path) -> Source:
-    """Read, decode and parse one source document with its meta file (raises DocumentError)."""
+    """Read, convert and parse one source document with its meta file (raises DocumentError)."""
     name = str(path)
     if not path.is_file():
         raise DocumentError(name, 1, "does not exist or is not a file")
@@ -85,19 +93,39 @@ def load_source(path: Path, project_root: Path) -> Source:
     except ValueError:
         raise DocumentError(name, 1, "its name has no letter or digit to name a collection after; rename the file") from None
     meta = load_meta(path)
-    document = parse_document(decode(path.read_bytes(), name), name, meta.dialect)
+    document, converted, converted_rel = read_document(path, f"{CONVERTED_DIR}/{collection}.md", meta.dialect, meta.url)
     check_notes(meta, {q.marker.number: [s.part.label for s in q.parts] for q in document.questions})
     rel = Path(os.path.relpath(path.resolve(), project_root.resolve())).as_posix()
-    return Source(path, rel, collection, document, meta, list(document.warnings))
+    source = Source(path, rel, collection, document, meta, [*converted.warnings, *document.warnings],
+                    converted if converted.converted else None, converted_rel)
+    if meta.paper:
+        paper_path = path.parent / meta.paper
+        if not paper_path.is_file():
+            raise DocumentError(meta.path, 1, f"key 'paper': {meta.paper} is not a file beside {path.name}")
+        source.paper, paper_converted, _ = read_document(paper_path, f"{CONVERTED_DIR}/{collection}.paper.md")
+        source.statements, said = match_statements(document, source.paper)
+        source.warnings += [*paper_converted.warnings, *source.paper.warnings, *said]
+    return source
+
+
+def read_document(path: Path, converted_rel: str, dialect: str = "", base_url: str = "") -> tuple[Document, Converted, str]:
+    """A source in any format, converted to Markdown and parsed; (document, conversion, where the Markdown is kept)."""
+    converted = convert(path.read_bytes(), str(path))
+    # Lines in a converted document's warnings are lines of the Markdown kept for review; pages name the original.
+    where = converted_rel if converted.converted else str(path)
+    return (parse_document(converted.text, where, dialect, base_url), converted,
+            converted_rel if converted.converted else "")
 
 
 def _with_images(source: Source, path: str, text: str, images: dict[str, PlannedFile], warnings: list[str]) -> str:
     """Plan the copies of a page's relative images; report and defuse the ones that cannot be copied."""
     folder = source.path.parent
-    fixed, found, problems = collect_images(text, folder)
+    provided = source.converted.images if source.converted else {}
+    fixed, found, problems = collect_images(text, folder, provided)
     for image in found:
         target = f"{slugs.QUESTIONS_DIR}/{source.collection}/{image_path(image.url)}"
-        images.setdefault(target, PlannedFile(target, "", image.file.read_bytes()))
+        data = provided[image.url] if image.file is None else image.file.read_bytes()
+        images.setdefault(target, PlannedFile(target, "", data))
     for url, why in problems:
         line = next((ln.number for ln in source.document.lines if url in ln.text), 1)
         warnings.append(f"{source.document.source}:{line}: image {url} {why}; shown as text on {path}")
@@ -184,9 +212,18 @@ def merge_page(file: PlannedFile, front: dict, body: str, current: str) -> Decis
     return Decision(PlannedFile(file.path, text, page=page), status, tuple(conflicts))
 
 
-def apply(decisions: list[Decision], docs: Path) -> None:
-    """Write every new or updated file into docs/ as one committed unit (see `kb.ingest.staging`)."""
+def apply(decisions: list[Decision], docs: Path, sources: list[Source] = ()) -> None:
+    """Write every new or updated file into docs/ as one committed unit (see `kb.ingest.staging`), and keep the
+    Markdown the converters made where a reviewer can read it."""
     staging.stage_and_move([(d.file.path, d.file.content) for d in decisions if d.status in WRITTEN], docs)
+    root = docs.resolve().parent
+    for s in sources:
+        if s.converted:
+            target = root / s.converted_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_text(s.converted.text, encoding="utf-8")
+            os.replace(tmp, target)
 
 
 def stale_pages(source: Source, files: list[PlannedFile], docs: Path) -> list[str]:
@@ -206,6 +243,7 @@ class RunReport:
     decisions: list[Decision]
     stale: list[str]
     recovered: list[str] = field(default_factory=list)  # what the run finished or cleaned up from a killed one
+    failed: list[tuple[Path, DocumentError]] = field(default_factory=list)  # sources that could not be read, and why
 
     @property
     def repairs(self) -> Counter:
@@ -221,29 +259,54 @@ def planned_questions(report: RunReport) -> list[QuestionPage]:
     return [d.file.page for d in report.decisions if d.file.page is not None]
 
 
+def load_meta_quietly(path: Path) -> str:
+    """The exam paper a source's meta file names, or "" (a bad meta file is reported when its source is read)."""
+    try:
+        return load_meta(path).paper
+    except DocumentError:
+        return ""
+
+
+def read_sources(paths: list[Path], root: Path) -> tuple[list[Source], list[tuple[Path, DocumentError]]]:
+    """Every source that can be read, and an error for each one that cannot: one bad document stops no other."""
+    sources, failed, seen = [], [], {}
+    papers = {(p.parent / load_meta_quietly(p)).resolve() for p in paths if load_meta_quietly(p)}
+    for p in paths:
+        if p.resolve() in papers:
+            continue  # an exam paper is read with its answer sheet, not as a collection of its own
+        try:
+            s = load_source(p, root)
+        except DocumentError as exc:
+            failed.append((p, exc))
+            continue
+        if s.collection in seen:
+            failed.append((p, DocumentError(str(s.path), 1, f"collection '{s.collection}' is also produced by "
+                                                            f"{seen[s.collection]}; rename one source")))
+            continue
+        seen[s.collection] = s.path
+        sources.append(s)
+    return sources, failed
+
+
 def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False, strict: bool = False,
         lock_timeout: float = 300.0, say=lambda message: print(message, file=sys.stderr)) -> RunReport:
-    """Import every source under the import lock; raises DocumentError (or StrictError) before writing anything.
+    """Import every source that can be read under the import lock; the report lists the ones that could not.
 
+    Under `strict`, any warning or unreadable source raises StrictError before anything is written.
     Source paths in front matter are relative to the docs directory's parent, the project.
     """
     root = docs.resolve().parent
     with run_lock(root, lock_timeout, say):
         recovered = [] if check else staging.recover(root)  # --check writes nothing, not even a recovery
-        sources = [load_source(p, root) for p in paths]
-        seen: dict[str, Path] = {}
-        for s in sources:
-            if s.collection in seen:
-                raise DocumentError(str(s.path), 1, f"collection '{s.collection}' is also produced by {seen[s.collection]}; rename one source")
-            seen[s.collection] = s.path
+        sources, failed = read_sources(paths, root)
         decisions, stale = [], []
         for s in sources:
             files, warnings = plan(s)
             s.warnings += warnings
             decisions += decide(files, docs, force)
             stale += stale_pages(s, files, docs)
-        if strict and any(s.warnings for s in sources):
-            raise StrictError([w for s in sources for w in s.warnings])
+        if strict and (failed or any(s.warnings for s in sources)):
+            raise StrictError([str(e) for _, e in failed] + [w for s in sources for w in s.warnings])
         if not check:
-            apply(decisions, docs)
-    return RunReport(sources, decisions, stale, recovered)
+            apply(decisions, docs, sources)
+    return RunReport(sources, decisions, stale, recovered, failed)

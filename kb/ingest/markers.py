@@ -16,7 +16,7 @@ from dataclasses import dataclass
 QUESTION = re.compile(
     r"""^\s{0,3}(?P<hashes>\#{1,6}\s*)?  # optional heading hashes
         (?P<bold>\*\*|__)?\s*             # optional bold
-        (?:Q|Question|Problem)\s*(?P<number>\d+)\s*
+        (?P<word>Q|(?:Inline\s+)?Question|Problem|Exercise)\s*(?P<number>\d+)\s*
         (?:\((?P<points>\d+(?:\.\d+)?)\s*(?:points?|pts?|marks?)\)\s*)?
         (?P<punct>[:.)](?=\s|\*|_|$))?\s*(?P<close>\*\*|__)?\s*  # trailing punctuation, closing bold
         (?:(?P<sep>[—–]|-{1,2}|:)\s*(?P<title>\S.*?)    # a title after a dash (or a colon)
@@ -57,6 +57,57 @@ class QuestionMarker:
     title: str  # "" when the marker has none
     points: str  # "" when not given
     body: str = ""  # text after the marker that is the answer's first words (or a source link), not a title
+    label: str = ""  # the source's own label: "Q1", "Question 66", "41"; "" when it gives none
+    marks: str = ""  # tags, emoji and difficulty marks written around the title ("[E]", "👶"), kept apart from it
+
+
+# `Q: Explain LoRA`, `**Question:** What is X?`, `### Q. Why?`: a question word with no number.
+UNNUMBERED = re.compile(r"^\s{0,3}(?:\#{1,6}\s*)?(?:\*\*|__)?\s*(?:Q|Question)\s*(?:\*\*|__)?\s*[:.]\s*(?:\*\*|__)?\s*"
+                        r"(?P<title>\S.*?)\s*$", re.I)
+# `1 Softmax`: a heading numbered without a dot (headings only; at most three digits, so a year stays a title).
+BARE_NUMBER = re.compile(r"^(?P<n>\d{1,3})\s+(?P<title>[^\W\d].*)$")
+# `[E]`, `[Medium]`, `[ML]`: short bracketed tags before or after a title.
+TAG = re.compile(r"^\[(?P<tag>[^\[\]\s]{1,12})\](?!\()\s*|\s*\[(?P<end>[^\[\]\s]{1,12})\](?!\()$")
+POINTS = re.compile(r"\s*[(\[](?P<points>\d+(?:\.\d+)?)\s*(?:points?|pts?|marks?)[)\]]\s*$", re.I)
+
+
+def _is_mark(ch: str) -> bool:
+    """Emoji and symbols (👶, ⭐️, 🔥, ✅), joiners and variation selectors: decoration, not words."""
+    import unicodedata
+    return unicodedata.category(ch) in ("So", "Sk", "Cs", "Co") or ch in "\u200d\ufe0f\ufe0e\u20e3"
+
+
+def split_marks(title: str) -> tuple[str, str, str]:
+    """(title, marks, points) from a title with tags, emoji or points around it: "[E] What is X? 👶"."""
+    marks: list[str] = []
+    points = ""
+    while True:
+        before = title
+        title = title.strip()
+        m = POINTS.search(title)
+        if m and m.start() > 0:
+            points, title = m["points"], title[: m.start()]
+        m = TAG.search(title)
+        if m and len(title) > len(m.group(0)):
+            marks.append(m.group(0).strip())
+            title = title[: m.start()] + title[m.end():]
+        end = len(title)
+        while end and (_is_mark(title[end - 1]) or title[end - 1].isspace()):
+            end -= 1
+        start = 0
+        while start < end and (_is_mark(title[start]) or title[start].isspace()):
+            start += 1
+        if (start or end < len(title)) and end > start:
+            marks += [x for x in (title[:start].strip(), title[end:].strip()) if x]
+            title = title[start:end]
+        if title == before:
+            return title.strip(), " ".join(marks), points
+
+
+def question_label(word: str, number: int) -> str:
+    """The label as the source writes it, normalised: "Q1", "Question 66", "Problem 3"."""
+    word = " ".join(word.split())
+    return f"Q{number}" if word.lower() == "q" else f"{word[0].upper()}{word[1:]} {number}"
 
 
 @dataclass(frozen=True)
@@ -106,17 +157,19 @@ def match_question(line: str) -> QuestionMarker | None:
         return None  # "Question 1 asks about attention." is a sentence
     words = (m["title"] if m["sep"] else m["text"]) or ""
     number, points = int(m["number"]), m["points"] or ""
+    label = question_label(m["word"], number)
     if not words:
-        return QuestionMarker(number, "", points)
+        return QuestionMarker(number, "", points, label=label)
     heading = bool(m["hashes"])
     whole_bold = bool(m["bold"]) and not m["close"]
     colon = m["sep"] == ":" or (m["punct"] == ":" and not m["sep"])
     if colon and not (heading or whole_bold) and not words.rstrip(" *_").endswith("?"):
         # "Q2: The answer starts here." is body text, not a title; keep it as such.
-        return QuestionMarker(number, "", points, body=words.strip())
+        return QuestionMarker(number, "", points, body=words.strip(), label=label)
     prompt = heading or whole_bold or m["sep"] in ("—", "–", "-", "--")
     title, body = _title_or_body(words, prompt)
-    return QuestionMarker(number, title, points, body)
+    title, marks, more = split_marks(title)
+    return QuestionMarker(number, title, points or more, body, label, marks)
 
 
 def match_part(line: str) -> PartMarker | None:

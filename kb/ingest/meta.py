@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 
 from kb import yamlsafe
-from kb.ingest.dialect import HEADING_SHAPES, SHAPES
+from kb.ingest.dialect import PIN_ALIASES, SHAPES
 from kb.ingest.lines import DocumentError
 
-TOP_KEYS = ("title", "description", "dialect", "questions")
+TOP_KEYS = ("title", "description", "dialect", "url", "paper", "questions")
 QUESTION_KEYS = ("title", "tags", "notes")
 NOTE_KEYS = ("text", "part")
 
@@ -36,6 +36,8 @@ class SourceMeta:
     dialect: str = ""
     questions: dict[int, dict] = field(default_factory=dict)  # number -> {"title": str, "tags": [str], "notes": [Note]}
     path: str = ""
+    url: str = ""  # the source's public address: relative links in it point there instead of becoming text
+    paper: str = ""  # the exam paper the questions' statements come from, relative to the source's folder
 
 
 def meta_path(source: Path) -> Path:
@@ -100,13 +102,20 @@ def load_meta(source: Path) -> SourceMeta:
     for key in raw:
         if key not in TOP_KEYS:
             fail([key], f"is not a meta key (expected one of {', '.join(TOP_KEYS)})")
-    for key in ("title", "description", "dialect"):
+    for key in ("title", "description", "dialect", "url", "paper"):
         if raw.get(key) is not None and not _is_text(raw[key]):
             fail([key], "must be text")
     dialect = str(raw.get("dialect") or "")
     base, _, level = dialect.rpartition("-h")
-    if dialect and dialect not in SHAPES and not (base in HEADING_SHAPES and level.isdigit()):
-        fail(["dialect"], f"'{dialect}' is not a dialect (one of {', '.join(SHAPES)}; heading shapes may add -h1 ... -h6)")
+    if dialect and PIN_ALIASES.get(dialect, dialect) not in SHAPES and not (
+            PIN_ALIASES.get(base, base) == "headings" and level.isdigit() and 1 <= int(level) <= 6):
+        fail(["dialect"], f"'{dialect}' is not a dialect (one of {', '.join(SHAPES)}; headings may add -h1 ... -h6)")
+    url = str(raw.get("url") or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        fail(["url"], "must be the source's public address, starting with https:// or http://")
+    paper = str(raw.get("paper") or "").strip()
+    if paper and (Path(paper).is_absolute() or ".." in Path(paper).parts):
+        fail(["paper"], "must name a file in the source's folder, e.g. 'exam-2024.pdf'")
     entries = raw.get("questions") or {}
     if not isinstance(entries, dict):
         fail(["questions"], "must be a mapping of question numbers to titles, e.g. '1: {title: ..., tags: [...]}'")
@@ -145,7 +154,7 @@ def load_meta(source: Path) -> SourceMeta:
             part = str(note.get("part") or "").strip().strip("()").lower()
             parsed.append(Note(str(note["text"]), part, _key_name(nkeys)))
         questions[number] = {"title": str(entry.get("title") or ""), "tags": [str(t) for t in tags], "notes": parsed}
-    return SourceMeta(str(raw.get("title") or ""), str(raw.get("description") or ""), dialect, questions, where)
+    return SourceMeta(str(raw.get("title") or ""), str(raw.get("description") or ""), dialect, questions, where, url, paper)
 
 
 def check_notes(meta: SourceMeta, parts_of: dict[int, list[str]]) -> None:

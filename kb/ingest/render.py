@@ -7,6 +7,7 @@ as Markdown (notes, titles in links) is escaped to text.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 import yaml
@@ -32,13 +33,24 @@ def _lines_text(lines: list[Line]) -> str:
     return "\n".join(out).strip("\n")
 
 
+section_markdown = _lines_text
+
+
+def quoted(markdown: str) -> str:
+    """Markdown as a blockquote: the exam paper's statement above the answer."""
+    return "\n".join(f"> {line}" if line else ">" for line in markdown.split("\n"))
+
+
 def question_title(source: Source, question: Question) -> str:
-    """The marker's own title, else the companion metadata's, else an automatic one."""
+    """The marker's own title, else the companion metadata's, else the exam paper's, else an automatic one."""
     if question.marker.title:
         return question.marker.title
     entry = source.meta.questions.get(question.marker.number, {})
     if str(entry.get("title", "")).strip():
         return str(entry["title"]).strip()
+    statement = source.statements.get(question.marker.number)
+    if statement and statement.title:
+        return statement.title
     first = question.parts[0].part.title if question.parts and question.parts[0].part.title else ""
     return first or f"Question {question.marker.number}"
 
@@ -61,13 +73,32 @@ def _notes(source: Source, number: int, part: str) -> list[str]:
     return [note_block(n) for n in notes if n.part == part]
 
 
+OPEN = "_The source gives no answer to this question yet._"
+
+
+def provenance(question: Question) -> str:
+    """The line under the title that says what the source calls the question, and the marks it wore; "" for plain Q<N>."""
+    marker = question.marker
+    said = []
+    if question.label and not re.fullmatch(rf"(?:Q|Question\s*)?{marker.number}", question.label):
+        said.append(f"Source: {question.label}")  # the page's number says no less
+    if marker.marks:
+        said.append(marker.marks)
+    if marker.points:
+        said.append(f"({marker.points} points)")
+    return f"_{_link_text(' · '.join(said))}_" if said else ""
+
+
 def question_page(source: Source, question: Question) -> QuestionPage:
     number = question.marker.number
     title = question_title(source, question)
-    points = f"_({question.marker.points} points)_" if question.marker.points else ""
-    blocks = [f"# Q{number}. {title}", points, _lines_text(question.intro.lines), *_notes(source, number, "")]
+    intro = OPEN if question.open else _lines_text(question.intro.lines)
+    statement = source.statements.get(number)
+    asked = quoted(statement.intro) if statement and statement.intro else ""
+    blocks = [f"# Q{number}. {title}", provenance(question), asked, intro, *_notes(source, number, "")]
     for section in question.parts:
-        blocks += [part_heading(section), _lines_text(section.lines), *_notes(source, number, section.part.label)]
+        asked = quoted(statement.parts[section.part.label]) if statement and statement.parts.get(section.part.label) else ""
+        blocks += [part_heading(section), asked, _lines_text(section.lines), *_notes(source, number, section.part.label)]
     body = "\n\n".join(b for b in blocks if b) + "\n"
     parts = tuple(
         Part(s.part.label, s.part.title or f"Part ({s.part.label})", slugs.part_anchor(s.part.label))
@@ -105,11 +136,13 @@ def collection_page(source: Source) -> str:
     title = source.meta.title or doc.title or source.collection.replace("-", " ").capitalize()
     own_title = f"## {doc.title}" if doc.title and source.meta.title else ""  # the source's H1 is kept, one level down
     blocks = [f"# {title}", source.meta.description.strip(), own_title, _lines_text(doc.preamble)]
+    if source.paper is not None and source.paper.preamble:
+        blocks += ["## From the exam paper", _lines_text(source.paper.preamble)]
     for group in doc.groups:
         listed = [q for q in doc.questions if q.group == group.title]
         links = "\n".join(f"- [Q{q.marker.number}. {_link_text(question_title(source, q))}]"
                           f"({slugs.question_slug(q.marker.number)}.md)" for q in listed)
-        blocks += [f"## {group.title}", _lines_text(group.intro), links]
+        blocks += [f"{'#' * min(group.depth + 1, 6)} {group.title}", _lines_text(group.intro), links]
     body = "\n\n".join(b for b in blocks if b) + "\n"
     meta = {"collection": source.collection, "title": title, "source": source.rel, "hash": body_hash(body)}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n" + body

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.ingest.convert import EXTENSIONS
 from kb.preview.problems import Problem, parse
 
 STEP_TIMEOUT = 300  # seconds; a step that takes longer is a problem, never a hang
@@ -45,7 +46,7 @@ class Project:
         return self.work / "index"
 
     def source_files(self) -> list[Path]:
-        return sorted(p for p in self.sources.glob("*") if p.suffix in (".md", ".txt") and p.is_file())
+        return sorted(p for p in self.sources.glob("*") if p.suffix.lower() in EXTENSIONS and p.is_file())
 
 
 @dataclass

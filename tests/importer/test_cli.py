@@ -84,23 +84,43 @@ def test_check_reports_and_writes_nothing(import_cli, seed_copy, tmp_path):
     [
         (b"", "bad.txt:1:", "is empty"),
         (b"Notes without any marker.\n", "bad.txt:1:", "no question markers"),
-        (b"Q1:\nA\n\nQ1:\nB\n", "bad.txt:4:", "question 1 appears again"),
         (b"Q1:\ncaf\xe9\n", "bad.txt:2:", "is not UTF-8"),
         (b"Q1:\n$$\nx\n", "bad.txt:2:", "'$$' opened here is never closed"),
         (b"Q1:\n~~~\ncode\n", "bad.txt:2:", "never closed"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "bad.txt:1:", "LaTeX"),  # names the formats it reads
     ],
 )
-def test_bad_input_exits_nonzero_names_file_and_line_and_writes_nothing(import_cli, seed_copy, tmp_path, data, where, message):
+def test_a_bad_document_is_reported_with_file_and_line_and_the_good_one_is_still_written(import_cli, seed_copy, tmp_path,
+                                                                                        data, where, message):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(data)
-    # The good document comes first: it must not be written either.
-    result = import_cli("--docs", "docs", str(seed_copy), "bad.txt")
+    other = tmp_path / "worse.md"
+    other.write_bytes(b"")
+    result = import_cli("--docs", "docs", str(seed_copy), "bad.txt", "worse.md")
     assert result.returncode == 1
     assert where in result.stderr and message in result.stderr
-    assert "nothing was written" in result.stderr
+    assert "worse.md:1: is empty" in result.stderr  # every problem of every source, not only the first
+    assert "nothing was written for bad.txt" in result.stderr and "2 source(s) could not be read" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "docs").exists()
+    assert len(list((tmp_path / "docs/questions/deep-learning-exam-answers").glob("q*.md"))) == 10
+    assert not (tmp_path / "docs/questions/bad").exists()
     assert not list(tmp_path.glob(".import-*"))
+
+
+def test_strict_writes_nothing_when_any_source_is_bad(import_cli, seed_copy, tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"")
+    result = import_cli("--docs", "docs", "--strict", str(seed_copy), "bad.txt")
+    assert result.returncode == 1 and "bad.txt:1: is empty" in result.stderr
+    assert not (tmp_path / "docs").exists()
+
+
+def test_repeated_numbers_are_a_warning_not_a_refusal(import_cli, tmp_path):
+    (tmp_path / "rep.txt").write_text("Q1:\nA\n\nQ1:\nB\n")
+    result = import_cli("--docs", "docs", "rep.txt")
+    assert result.returncode == 0, result.stderr
+    assert "rep.txt:4: Q1 appears again (first at line 1); written as page 2" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "docs/questions/rep").glob("q*.md")) == ["q1.md", "q2.md"]
+    assert "Source: Q1" in (tmp_path / "docs/questions/rep/q2.md").read_text()
 
 
 def test_missing_source_is_a_clear_error(import_cli, tmp_path):
@@ -153,12 +173,13 @@ def test_broken_metadata_file_is_a_clear_error(import_cli, seed_copy, tmp_path):
     assert not (tmp_path / "docs").exists()
 
 
-def test_two_sources_with_one_collection_name_are_refused(import_cli, seed_copy, tmp_path):
+def test_a_second_source_with_the_same_collection_name_is_refused(import_cli, seed_copy, tmp_path):
     (tmp_path / "other").mkdir()
     shutil.copy(seed_copy, tmp_path / "other" / seed_copy.name)
     result = import_cli("--docs", "docs", str(seed_copy), f"other/{seed_copy.name}")
     assert result.returncode == 1 and "collection 'deep-learning-exam-answers' is also produced by" in result.stderr
-    assert not (tmp_path / "docs").exists()
+    assert f"nothing was written for other/{seed_copy.name}" in result.stderr
+    assert len(list((tmp_path / "docs/questions/deep-learning-exam-answers").glob("q*.md"))) == 10  # the first one
 
 
 def test_windows_newlines_and_bom_import_like_unix_text(import_cli, tmp_path):

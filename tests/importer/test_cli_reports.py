@@ -15,8 +15,8 @@ def test_every_run_reports_the_dialect(import_cli, tmp_path):
     copy(tmp_path, "numbered-headings-h4.md", "q-marker-styles.txt")
     result = import_cli("--docs", "docs", "numbered-headings-h4.md", "q-marker-styles.txt")
     assert result.returncode == 0, result.stderr
-    assert "  dialect: numbered headings (h4), 4 questions\n" in result.stdout
-    assert "  dialect: Q-markers, 6 questions\n" in result.stdout
+    assert "  dialect: headings (h4), 4 questions\n" in result.stdout
+    assert "  dialect: question labels (Q1, Question 2, Q:), 6 questions\n" in result.stdout
     assert len(list((tmp_path / "docs/questions").glob("*/q*.md"))) == 10  # .md and .txt alike
 
 
@@ -34,11 +34,11 @@ def test_warnings_name_file_and_line_and_strict_makes_them_errors(import_cli, tm
     copy(tmp_path, "gaps-and-empty.txt")
     result = import_cli("--docs", "docs", "gaps-and-empty.txt")
     assert result.returncode == 0
-    assert "  warning: gaps-and-empty.txt:5: question 2 has no text" in result.stdout
+    assert "  warning: gaps-and-empty.txt:5: question Q2 has no answer; written as an open question" in result.stdout
     assert "  warning: gaps-and-empty.txt:7: question 3 missing between question 2 (line 5) and question 4" in result.stdout
     strict = import_cli("--docs", "strict-docs", "--strict", "gaps-and-empty.txt")
     assert strict.returncode == 1
-    assert "error: gaps-and-empty.txt:5: question 2 has no text" in strict.stderr
+    assert "error: gaps-and-empty.txt:5: question Q2 has no answer" in strict.stderr
     assert "2 warning(s) are errors under --strict" in strict.stderr
     assert not (tmp_path / "strict-docs").exists()
 
@@ -76,9 +76,9 @@ def test_images_outside_the_source_folder_or_not_raster_are_not_copied(import_cl
 def test_a_pinned_dialect_is_reported_as_pinned(import_cli, tmp_path):
     copy(tmp_path, "pinned.md", "pinned.meta.yml")
     result = import_cli("--docs", "docs", "pinned.md")
-    assert "  dialect: question-shaped bold lines, 3 questions (pinned in the meta file)" in result.stdout
+    assert "  dialect: bold paragraphs, 3 questions (pinned in the meta file)" in result.stdout
     (tmp_path / "pinned.meta.yml").unlink()
-    assert "  dialect: numbered headings (h2), 3 questions\n" in import_cli("--docs", "docs2", "pinned.md").stdout
+    assert "  dialect: bold paragraphs, 3 questions\n" in import_cli("--docs", "docs2", "pinned.md").stdout
 
 
 def test_the_collection_page_has_one_h1_when_the_source_and_the_meta_file_both_give_a_title(import_cli, tmp_path):

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # fixture -> (dialect key, [(number, title, [part labels], group)])
 OUTLINES = {
-    "numbered-headings-h4.md": ("numbered-headings-h4", [
+    "numbered-headings-h4.md": ("headings-h4", [
         (1, "What is overfitting?", [], ""),
         (2, "What is dropout?", [], ""),
         (3, "Explain weight decay and how to combat overfitting with it", [], ""),
@@ -29,18 +29,18 @@ OUTLINES = {
         (5, "Is Z equivalent to W?", ["a", "b"], ""),
         (6, "What is a loss function?", [], ""),
     ]),
-    "bold-questions-in-topics.md": ("question-bold", [
+    "bold-questions-in-topics.md": ("bold", [
         (1, "What is SGD? Why do we use it?", [], "Optimisation"),
         (2, "What does momentum add?", [], "Optimisation"),
         (3, "What is dropout?", [], "Regularisation"),
         (4, "Why does weight decay help?", [], "Regularisation"),
     ]),
-    "question-headings.md": ("question-headings-h2", [
+    "question-headings.md": ("headings-h2", [
         (1, "What is attention?", [], ""),
         (2, "How expensive is self-attention?", [], ""),
         (3, "What is multi-head attention?", [], ""),
     ]),
-    "numbered-bold.txt": ("numbered-bold", [
+    "numbered-bold.txt": ("bold", [
         (1, "What is a convolution?", [], ""),
         (2, "Explain pooling.", [], ""),
         (3, "Why stride?", [], ""),
@@ -50,14 +50,18 @@ OUTLINES = {
         (2, "Batches", [], ""),
         (3, "Devices", [], ""),
     ]),
-    "mixed-styles.md": ("numbered-headings-h3", [
+    # Every heading of the chosen level is a question, and the numbered questions written in another shape
+    # (Q3:, an h2 "5.") continue the numbering where they stand.
+    "mixed-styles.md": ("headings-h3", [
         (1, "What is a GAN?", [], ""),
         (2, "What is mode collapse?", [], ""),
         (3, "What is a discriminator?", [], ""),
         (4, "What is the Wasserstein loss?", [], ""),
+        (5, "What is a conditional GAN?", [], ""),
+        (6, "What is a CycleGAN?", [], ""),
     ]),
     "long-part-answers.txt": ("q-markers", [(1, "Softmax temperature", ["a", "b", "c"], "")]),
-    "numbered-lists-in-answers.md": ("numbered-headings-h2", [
+    "numbered-lists-in-answers.md": ("headings-h2", [
         (1, "Why deep networks?", [], ""),
         (2, "Why residual connections?", [], ""),
         (3, "Why batch normalisation?", [], ""),
@@ -65,9 +69,9 @@ OUTLINES = {
     "gaps-and-empty.txt": ("q-markers", [
         (1, "What is a tensor?", [], ""),
         (2, "What is a gradient?", [], ""),
-        (4, "What is a Jacobian?", [], ""),
+        (3, "What is a Jacobian?", [], ""),  # pages are numbered in order; the source's "Q4" is its label
     ]),
-    "pinned.md": ("question-bold", [
+    "pinned.md": ("bold", [
         (1, "What is a neuron?", [], "1. Basics"),
         (2, "What is a learning rate?", [], "2. Training"),
         (3, "What is a validation set?", [], "3. Evaluation"),
@@ -139,17 +143,19 @@ def test_sections_become_groups_on_the_collection_page_and_tags():
     assert "## In practice" in q2.body  # a sub-heading inside an answer is not a section
 
 
-def test_unused_markers_gaps_and_empty_questions_are_reported_with_lines():
-    *_, = outline(DIALECTS / "mixed-styles.md")
-    mixed = load_source(DIALECTS / "mixed-styles.md", ROOT).document.warnings
-    assert any(":9: question 3 is written as a Q-marker" in w for w in mixed)
-    assert any(":17: looks like question 5 (numbered headings (h2))" in w for w in mixed)
-    assert any(":21: looks like a question (question-shaped headings (h3))" in w for w in mixed)  # lost its number
-    gaps = load_source(DIALECTS / "gaps-and-empty.txt", ROOT).document.warnings
-    assert [w.split(": ", 1)[0].rsplit(":", 1)[-1] for w in gaps] == ["5", "7"]
-    assert "question 2 has no text" in gaps[0] and "question 3 missing" in gaps[1]
+def test_doubts_gaps_and_open_questions_are_reported_with_lines():
+    gaps = load_source(DIALECTS / "gaps-and-empty.txt", ROOT)
+    assert [w.split(": ", 1)[0].rsplit(":", 1)[-1] for w in gaps.warnings] == ["5", "7"]
+    assert "question Q2 has no answer; written as an open question" in gaps.warnings[0]
+    assert "question 3 missing" in gaps.warnings[1]
+    assert [q.label for q in gaps.document.questions] == ["Q1", "Q2", "Q4"] and gaps.document.questions[1].open
+    q2 = next(f.text for f in plan(gaps)[0] if f.path.endswith("/q2.md"))
+    assert "_The source gives no answer to this question yet._" in q2
+    q3 = next(f.text for f in plan(gaps)[0] if f.path.endswith("/q3.md"))
+    assert "# Q3. What is a Jacobian?\n\n_Source: Q4_\n" in q3  # the source's own label stays in view
     headings = load_source(DIALECTS / "question-headings.md", ROOT).document.warnings
-    assert [w.split(":")[1] for w in headings] == ["7", "19"]
+    assert [w.split(":")[1] for w in headings] == ["7", "19"] and all("kept as text" in w for w in headings)
+    assert not load_source(DIALECTS / "mixed-styles.md", ROOT).warnings
 
 
 def _generated(n: int) -> str:
@@ -159,7 +165,7 @@ def _generated(n: int) -> str:
 
 def test_a_generated_thousand_question_document():
     doc = parse_document(_generated(1000), "big.md")
-    assert doc.dialect.key == "numbered-headings-h3"
+    assert doc.dialect.key == "headings-h3"
     assert [q.marker.number for q in doc.questions] == list(range(1, 1001))
     assert doc.questions[999].marker.title == "What is concept 1000?"
     assert all([s.part.label for s in q.parts] == ["a", "b"] for q in doc.questions)
@@ -168,7 +174,8 @@ def test_a_generated_thousand_question_document():
 
 def test_numbers_past_9999_are_taken_not_merged():
     doc = parse_document("Q9998:\nA\n\nQ9999:\nB\n\nQ10000:\nC\n\nQ10001:\nD\n", "big.txt")
-    assert [q.marker.number for q in doc.questions] == [9998, 9999, 10000, 10001]
+    assert [q.label for q in doc.questions] == ["Q9998", "Q9999", "Q10000", "Q10001"]
+    assert [q.marker.number for q in doc.questions] == [1, 2, 3, 4]
 
 
 def test_a_number_the_importer_cannot_take_is_an_error():

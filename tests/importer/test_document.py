@@ -84,7 +84,6 @@ def test_numbered_sibling_headings_become_siblings(doc):
         (b"", 1, "is empty"),
         (b"  \n\n\t\n", 1, "is empty"),
         (b"Just some notes.\nNo markers here.\n", 1, "no question markers"),
-        (b"Q1:\nA\n\nQ2:\nB\n\n## Q1:\nC\n", 7, "question 1 appears again (first at line 1)"),
         (b"Q1:\nfine\n\xff\xfe broken\n", 3, "is not UTF-8"),
         (b"Q1:\ntext\n\n$$\nx = 1\n", 4, "'$$' opened here is never closed"),
         (b"Q1:\ntext\n```python\nprint(1)\n", 3, "code fence '```' opened here is never closed"),
@@ -97,3 +96,9 @@ def test_bad_documents_name_file_and_line(data, line, message):
     assert info.value.line == line
     assert message in str(info.value)
     assert str(info.value).startswith(f"bad.txt:{line}:")
+
+
+def test_a_repeated_number_is_a_warning_and_the_page_keeps_the_label():
+    doc = parse_document("Q1:\nA\n\nQ2:\nB\n\n## Q1:\nC\n", "rep.txt")
+    assert [(q.marker.number, q.label) for q in doc.questions] == [(1, "Q1"), (2, "Q2"), (3, "Q1")]
+    assert doc.warnings == ["rep.txt:7: Q1 appears again (first at line 1); written as page 3"]

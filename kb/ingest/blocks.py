@@ -1,0 +1,61 @@
+"""A document's block structure with source lines: what markdown-it-py (CommonMark) sees.
+
+The outline chooser asks one question of a line: does a block start here, and what kind?
+Headings (ATX and setext, closing hashes dropped), paragraphs, and the items of lists at
+the top level; code, math and dropped lines were classified before (`kb.ingest.lines`)
+and reach the parser as blank lines, so nothing inside them can start a block.
+Indented code is switched off: plain-text answer sheets indent their answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from kb.ingest.lines import CODE, MATH, Line
+
+HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
+OPAQUE = (CODE, MATH, "dropped")  # line kinds whose content is no Markdown structure
+
+_PARSER = MarkdownIt("commonmark").disable(["code", "html_block"])
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # HEADING, PARAGRAPH or ITEM (an item of a list at the top level)
+    start: int  # index of its first line in the document's lines
+    end: int  # index past its last line
+    level: int = 0  # heading level (1-6)
+    text: str = ""  # a heading's inline text (closing hashes dropped); "" for the others
+    ordinal: int | None = None  # an ordered list item's number ("41." -> 41)
+    ordered: bool = False  # an item of an ordered list
+    parent: int = -1  # an item's list: the index of the list's first line
+
+
+def parse_blocks(lines: list[Line]) -> list[Block]:
+    """The blocks that may start a question, in document order; `lines` are the classified document."""
+    text = "\n".join("" if line.kind in OPAQUE else line.text for line in lines)
+    tokens = _PARSER.parse(text)
+    blocks: list[Block] = []
+    depth, ordered, parent = 0, [], -1  # list nesting, whether each open list is ordered, the top list's line
+    for k, tok in enumerate(tokens):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            ordered.append(tok.type == "ordered_list_open")
+            if depth == 1 and tok.map:
+                parent = tok.map[0]
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            ordered.pop()
+        elif tok.type == "list_item_open" and depth == 1 and tok.map:
+            info = tok.info if ordered[-1] else ""
+            blocks.append(Block(ITEM, tok.map[0], tok.map[1], ordinal=int(info) if info.isdigit() else None,
+                                ordered=ordered[-1], parent=parent))
+        elif depth or tok.level:
+            continue  # inside a list item or a blockquote: part of something else
+        elif tok.type == "heading_open" and tok.map:
+            blocks.append(Block(HEADING, tok.map[0], tok.map[1], int(tok.tag[1]), tokens[k + 1].content.strip()))
+        elif tok.type == "paragraph_open" and tok.map:
+            blocks.append(Block(PARAGRAPH, tok.map[0], tok.map[1]))
+    return blocks

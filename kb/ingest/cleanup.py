@@ -1,0 +1,604 @@
+"""Imported Markdown made build-clean and safe, line by line, losing no word in silence.
+
+Answer sheets from GitHub carry what breaks a strict build or leaves the site: links to
+files that are not imported, to in-page anchors (which the split into pages breaks) and
+to absolute paths; `[[src]](url)` source links, which the concept linker reads as
+wikilinks; in-page tables of contents and "back to top" links; and `<details>` answers,
+which an imported page would show as text (it loses its raw HTML). `clean_lines` rewrites
+them with exactly one output line per input line, so later stages still name true source
+lines, and `section_text` joins cleaned lines into page Markdown.
+
+Markdown structure comes from markdown-it-py, set up as the site reads an imported page
+(CommonMark, raw HTML off, `$` math as arithmatex sees it); the source span of each link,
+image and tag is recorded by wrapping its inline rule, so a rewrite touches only its span.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from urllib.parse import unquote, urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import html_inline, image, link
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from kb.ingest.lines import BLANK, CODE, HEADING, MATH, TEXT, Line, _display_toggles
+from kb.plaintext import WIKILINK
+
+DROPPED = "dropped"  # left out of every page (an in-page table of contents, "back to top"); its words need not appear
+FOLD_OPEN = "fold-open"  # the line that opened a <details> block; its text is the pymdownx.details opener
+FOLD_CLOSE = "fold-close"  # the line that closed it (text "")
+
+# Material styles `success` (green, a check mark): an answer, given. An unknown type would get the default look.
+FOLD_TYPE = "success"
+DEFAULT_TITLE = "Answer"
+KEPT_SCHEMES = {"http", "https", "mailto"}
+DOCUMENTS = (".md", ".markdown", ".mdx", ".html", ".htm", ".pdf", ".txt", ".rst", ".ipynb", ".tex", ".doc", ".docx", ".odt")
+TOC_NAMES = {"table of contents", "table of content", "contents", "content", "toc", "index", "outline"}
+SOURCE_NAMES = re.compile(r"(?:src|sources?|refs?|reference|link|\d+)", re.I)
+BACK_TO = re.compile(r"(?:back|return|go|jump|scroll)(?: up| back)? to (?:the )?"
+                     r"(?:top|start|beginning|contents|table of contents|toc|index)(?: of (?:the )?page)?")
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+# Tags that may share a line with <details>, </details> or </summary> without carrying any words.
+WRAPPERS = {"br", "p", "div", "span", "b", "strong", "i", "em", "hr"}
+# What Markdown would read as markup in a fold title; `(` stays, since `\(` is arithmatex math.
+TITLE_MARKUP = re.compile(r"([\\`*_{}\[\]$])")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    lines: list[Line]  # exactly one output Line per input Line, same numbers, same order
+    warnings: list[str]  # "file:line: message"
+    dropped: list[tuple[int, str]]  # (line number, why) for every DROPPED line
+    rewritten_links: int = 0  # links made text or absolute (expected, so not warnings)
+
+
+@dataclass(frozen=True)
+class _Tag:
+    start: int
+    end: int
+    name: str  # lower case
+    closing: bool
+
+
+@dataclass
+class _Edit:
+    """Where one line stands while it is cleaned."""
+
+    text: str
+    kind: str
+    frozen: bool = False  # no link rewriting: code, math, dropped and fold lines
+
+
+def _recording(rule, made: str):
+    """`rule`, also recording on the token it makes (`made`) where in the source that token starts and ends."""
+
+    def run(state, silent):
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent:
+            token = next(t for t in state.tokens[count:] if t.type == made)
+            token.meta["span"] = (start, state.pos)
+            if made != "html_inline":
+                token.meta["label_end"] = state.md.helpers.parseLinkLabel(state, start + (made == "image"), made != "image")
+                token.meta["dest"] = _destination(state.src, token.meta["label_end"] + 1, state.pos)
+        return True
+
+    return run
+
+
+def _destination(src: str, pos: int, end: int) -> tuple[int, int] | None:
+    """The span of an inline link's destination as written (`pos` is just after its label), or None for a reference link."""
+    return _written_destination(src, pos + 1, end) if pos < end and src[pos] == "(" else None
+
+
+def _written_destination(src: str, pos: int, end: int) -> tuple[int, int]:
+    """The span of the link destination that starts at `pos` after spaces; empty when there is none (`[x]()`)."""
+    while pos < end and src[pos] in " \t\n":
+        pos += 1
+    found = _HELPERS.parseLinkDestination(src, pos, end)
+    return (pos, found.pos if found.ok else pos)
+
+
+def _parser(html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "store_labels": True, "inline_definitions": True})
+    # allow_space=False is arithmatex's rule: "$5 and $6" is no math, so a link between them is still a link.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=True, double_inline=True, allow_labels=False)
+    md.validateLink = lambda url: True  # see `javascript:` links too, to make them text
+    md.disable("html_block")  # the site drops raw HTML blocks of imported pages: their lines are Markdown
+    return md
+
+
+_HELPERS = MarkdownIt().helpers
+_INLINE = _parser(html=False)  # links, as the site reads them (inline HTML is text there too)
+_INLINE.inline.ruler.at("link", _recording(link, "link_open"))
+_INLINE.inline.ruler.at("image", _recording(image, "image"))
+_TAGS = _parser(html=True)  # tags, outside code spans and math
+_TAGS.inline.ruler.at("html_inline", _recording(html_inline, "html_inline"))
+_BLOCKS = _parser(html=False).disable("inline")  # block structure with line maps; inline content read on demand
+
+
+def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
+    """Rewrite what would break the strict build or leave the site; one output line per input line."""
+    if base_url and urlsplit(base_url).scheme not in ("http", "https"):
+        raise ValueError(f"base_url must be an http(s) address, got {base_url!r}")
+    env: dict = {}
+    # Code and math lines read as blank: a paragraph then never runs into them (section_text sets display math
+    # apart), and nothing inside them counts as a list, a definition or a table of contents.
+    blocks = _BLOCKS.parse("\n".join("" if line.kind in (CODE, MATH) else line.text for line in lines), env)
+    edits = [_Edit(line.text, line.kind, frozen=line.kind in (CODE, MATH)) for line in lines]
+    for token in blocks:
+        if token.type == "code_block" and token.map:  # indented code: shown as written
+            for i in range(*token.map):
+                edits[i].frozen = True
+    why = _navigation(lines, blocks, env, {i for i, e in enumerate(edits) if e.frozen})
+    warnings: list[tuple[int, str]] = []
+    why |= _folds(lines, edits, why, warnings)
+    plain_labels = _definitions(lines, blocks, edits, why, base_url)
+    for i, reason in why.items():
+        edits[i] = _Edit(lines[i].text, DROPPED, frozen=True)
+    seen: set[str] = set()
+    rewritten = 0
+    for i, edit in enumerate(edits):
+        if edit.frozen or edit.kind not in (TEXT, HEADING) or "[" not in edit.text:
+            continue
+        text, targets = _source_links(edit.text), []
+        for _ in range(8):  # a link's words may hold a link (`[a [b](c.md)](d.md)`): once made text, the outer one is one
+            text, count, found = _rewrite_links(text, env, base_url, plain_labels)
+            rewritten, targets = rewritten + count, targets + found
+            if not count:
+                break
+        edit.text = text
+        for target in targets:
+            if target not in seen:
+                seen.add(target)
+                warnings.append((lines[i].number, f"link to {target} is not part of the import; kept as text"))
+    out = [replace(line, text=e.text, kind=e.kind) for line, e in zip(lines, edits)]
+    return Cleaned(
+        lines=out,
+        warnings=[f"{source}:{n}: {message}" for n, message in sorted(warnings, key=lambda w: w[0])],
+        dropped=[(lines[i].number, why[i]) for i in sorted(why)],
+        rewritten_links=rewritten,
+    )
+
+
+# --- Links -------------------------------------------------------------------------------------------
+
+
+def _target(href: str) -> str:
+    """What a link points at: "external" (kept), "host" (`//host/x`), "anchor", "absolute", "scheme", "relative"."""
+    if href.startswith("#"):
+        return "anchor"
+    if href.startswith("//"):
+        return "host"
+    if href.startswith(("/", "\\")):
+        return "absolute"  # a path on this site's host means nothing once the page moves to another
+    scheme = SCHEME.match(href)
+    if scheme:
+        return "external" if scheme.group(0)[:-1].lower() in KEPT_SCHEMES else "scheme"
+    return "relative"
+
+
+def _absolute(base_url: str, href: str) -> str:
+    # markdown-it already percent-encoded the href; parentheses would end the Markdown link early.
+    return urljoin(base_url, href).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _is_document(href: str) -> bool:
+    return unquote(href.split("#")[0].split("?")[0]).lower().endswith(DOCUMENTS)
+
+
+def _fate(kind: str, inline: bool, definition_dropped: bool, image: bool, base_url: str) -> str:
+    """What becomes of a link: "keep", "https" (`//host` made explicit), "absolute" (joined to `base_url`), "text"."""
+    if definition_dropped:
+        return "text"  # its definition is gone, so it would show as `[words][label]`
+    if kind == "external" or (image and kind == "relative"):
+        return "keep"  # relative images are kb/ingest/images.py's to copy
+    if kind in ("host", "relative") and not inline:
+        return "keep"  # its definition line is rewritten instead (kept only when it could be)
+    if kind == "host":
+        return "https"
+    return "absolute" if kind == "relative" and base_url else "text"
+
+
+def _rewrite_links(text: str, env: dict, base_url: str, plain_labels: set[str]) -> tuple[str, int, list[str]]:
+    """(the line with its links rewritten, how many were rewritten, targets of documents kept as text)."""
+    edits: list[tuple[int, int, str]] = []
+    documents: list[str] = []
+    rewritten = 0
+    for token in _INLINE.parseInline(text, env)[0].children or []:
+        if "span" not in token.meta:
+            continue
+        (start, end), label_end, dest = token.meta["span"], token.meta["label_end"], token.meta["dest"]
+        image = token.type == "image"
+        href = str(token.attrs.get("src" if image else "href", ""))
+        kind = _target(href)
+        label = token.meta.get("label")
+        fate = _fate(kind, dest is not None, dest is None and label is not None and _label(label) in plain_labels,
+                     image, base_url)
+        rewritten += fate != "keep"
+        if fate == "https":
+            edits.append((*dest, "https:" + href))
+        elif fate == "absolute":
+            edits.append((*dest, _absolute(base_url, href)))
+        elif fate == "text" and image:
+            edits.append((start, end, text[start + 2:label_end]))  # its alt text
+        elif fate == "text":
+            edits += [(start, start + 1, ""), (label_end, end, "")]  # the words stay, the link goes
+            if kind == "relative" and not base_url and _is_document(href):
+                documents.append(text[dest[0]:dest[1]].strip("<>") if dest else href)
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text, rewritten, documents
+
+
+def _source_links(text: str) -> str:
+    """`[[src]](url)` as `[src](url)`: a source link, which the concept linker would read as the wikilink `[[src]]`.
+
+    Read without the document's link definitions, so that a defined `[1]` inside `[[1]](url)`
+    cannot hide the outer link.
+    """
+    if "[[" not in text:
+        return text
+    edits = []
+    for token in _INLINE.parseInline(text, {})[0].children or []:
+        if token.type == "link_open" and token.meta.get("dest"):
+            start, label_end = token.meta["span"][0], token.meta["label_end"]
+            if re.fullmatch(r"\[[^\[\]]+\]", text[start + 1:label_end]):
+                edits += [(start + 1, start + 2), (label_end - 1, label_end)]
+    for start, end in sorted(edits, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+def _label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _definitions(lines: list[Line], blocks, edits: list[_Edit], why: dict[int, str], base_url: str) -> set[str]:
+    """Rewrite reference definitions (`[1]: ./x.md`) as links are rewritten; the labels whose links must become text.
+
+    A definition shows nothing on a page, so one whose target cannot stay is dropped (no
+    visible word is lost) and the links that use it become their text.
+    """
+    plain: set[str] = set()
+    for token in blocks:
+        if token.type != "definition" or not token.map or any(edits[i].frozen for i in range(*token.map)):
+            continue
+        href, first = token.meta["url"], token.map[0]
+        kind = _target(href)
+        if kind == "external":
+            continue
+        line = edits[first].text
+        at = line.find("]:")
+        dest = _written_destination(line, at + 2, len(line)) if at >= 0 else (0, 0)  # on the label's line, if at all
+        if kind in ("host", "relative") and dest[1] > dest[0] and (kind == "host" or base_url):
+            new = "https:" + href if kind == "host" else _absolute(base_url, href)
+            edits[first].text = line[:dest[0]] + new + line[dest[1]:]
+            continue
+        plain.add(_label(token.meta["id"]))
+        for i in range(*token.map):
+            if lines[i].kind != BLANK:
+                why[i] = "link definition for a target outside the import (its links are kept as text)"
+    return plain
+
+
+# --- Tables of contents and "back to top" --------------------------------------------------------------
+
+
+def _anchor_links(content: str, env: dict) -> int:
+    """How many links to `#anchors` the inline text holds, if that is all it holds (bar punctuation); else 0."""
+    links, depth = 0, 0
+    for token in _INLINE.parseInline(content, env)[0].children or []:
+        if token.type == "link_open":
+            if not str(token.attrs.get("href", "")).startswith("#"):
+                return 0
+            links, depth = links + 1, depth + 1
+        elif token.type == "link_close":
+            depth -= 1
+        elif depth == 0 and (token.type == "image" or any(c.isalnum() for c in token.content)):
+            return 0
+    return links
+
+
+NAVIGATION_BLOCKS = {"inline", "paragraph_open", "paragraph_close", "list_item_open", "list_item_close",
+                     "bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close"}
+
+
+def _navigation(lines: list[Line], blocks, env: dict, frozen: set[int]) -> dict[int, str]:
+    """Lines that only navigate the source document: {index: why}."""
+    why: dict[int, str] = {}
+    i = 0
+    while i < len(blocks):
+        token = blocks[i]
+        if token.level != 0 or not token.map or token.type not in ("bullet_list_open", "ordered_list_open", "paragraph_open"):
+            i += 1
+            continue
+        close = _closing(blocks, i)
+        counts = [_anchor_links(t.content, env) for t in blocks[i + 1:close] if t.type == "inline"]
+        # Its lines, bar the blank (code and math were read as blank) ones its range ends with.
+        span = [n for n in range(*token.map) if lines[n].kind != BLANK]
+        while span and lines[span[-1]].kind in (CODE, MATH):
+            span.pop()
+        if (all(t.type in NAVIGATION_BLOCKS for t in blocks[i + 1:close]) and counts and all(counts) and sum(counts) >= 2
+                and all(lines[n].kind in (TEXT, HEADING) and n not in frozen for n in span)):
+            why |= dict.fromkeys(span, "in-page table of contents")
+            above = next((n for n in range(token.map[0] - 1, -1, -1) if lines[n].kind != BLANK), None)
+            if above is not None and lines[above].kind in (TEXT, HEADING) and _is_toc_heading(lines[above].text):
+                why[above] = "in-page table of contents"
+        i = close + 1
+    for n, line in enumerate(lines):
+        if line.kind == TEXT and n not in why and n not in frozen and _is_back_to_top(line.text, env):
+            why[n] = "back-to-top link"
+    return why
+
+
+def _closing(blocks, i: int) -> int:
+    depth = 0
+    for j in range(i, len(blocks)):
+        depth += blocks[j].nesting
+        if depth == 0:
+            return j
+    return len(blocks) - 1
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def _is_toc_heading(text: str) -> bool:
+    return _words(plain_title(text.lstrip().lstrip("#"))) in TOC_NAMES
+
+
+def _is_back_to_top(text: str, env: dict) -> bool:
+    if "top" not in text.lower() and "#" not in text and "index" not in text.lower() and "content" not in text.lower():
+        return False  # most lines: no parse
+    hrefs = [str(t.attrs.get("href", "")) for t in _INLINE.parseInline(text, env)[0].children or [] if t.type == "link_open"]
+    if any(not h.startswith("#") for h in hrefs):
+        return False  # a link out of the page is content (rule of links: its words stay)
+    words = _words(_plain(text, drop_sources=False))
+    return bool(BACK_TO.fullmatch(words)) or (bool(hrefs) and words in ("", "top"))
+
+
+# --- <details> answers ---------------------------------------------------------------------------------
+
+
+def _tags(text: str) -> list[_Tag]:
+    """The HTML tags of a line, outside code spans and math."""
+    if "<" not in text:
+        return []
+    found = []
+    for token in _TAGS.parseInline(text)[0].children or []:
+        m = re.match(r"<(/?)([A-Za-z][\w-]*)", token.content) if token.type == "html_inline" else None
+        if m:
+            found.append(_Tag(*token.meta["span"], m.group(2).lower(), bool(m.group(1))))
+    return found
+
+
+def _summary_at(text: str, tags: list[_Tag]) -> int | None:
+    """Where the summary's text starts if `tags` (a line's, or the rest of one) begin with `<summary>`."""
+    return tags[0].end if tags and tags[0].name == "summary" and not tags[0].closing else None
+
+
+def _opener(text: str) -> tuple[bool, int | None] | None:
+    """(is open, where its summary's text starts) for a line that only opens a fold (and its summary), else None."""
+    tags = _tags(text)
+    if [t.closing for t in tags if t.name == "details"] != [False] or tags[0].name != "details" or text[:tags[0].start].strip():
+        return None
+    details, rest = tags[0], tags[1:]
+    is_open = re.search(r"\bopen\b", text[details.start:details.end], re.I) is not None
+    summary = _summary_at(text, rest) if not text[details.end:(rest[0].start if rest else 0)].strip() else None
+    if summary is None:
+        return (is_open, None) if _bare(text, details.end, rest) else None
+    close = next((t for t in rest if t.name == "summary" and t.closing), None)
+    return (is_open, summary) if close is None or _bare(text, close.end, rest) else None
+
+
+def _bare(text: str, start: int, tags: list[_Tag]) -> bool:
+    """True when `text` from `start` holds nothing but wrapper tags (`<br>`, `</p>`) and spaces."""
+    rest, cut = [], start
+    for tag in (t for t in tags if t.start >= start):
+        if tag.name not in WRAPPERS:
+            return False
+        rest.append(text[cut:tag.start])
+        cut = tag.end
+    return not "".join(rest + [text[cut:]]).strip()
+
+
+def _is_closer(text: str) -> bool:
+    """True for a line that only closes a fold (wrapper tags aside)."""
+    tags = _tags(text)
+    details = [t for t in tags if t.name == "details"]
+    if [t.closing for t in details] != [True]:
+        return False
+    cut = details[0].start
+    return _bare(text[:cut], 0, [t for t in tags if t.end <= cut]) and _bare(text, details[0].end, tags)
+
+
+def _read_summary(lines: list[Line], at: int, start: int, end: int) -> tuple[str, int, _Tag] | None:
+    """(the summary's text, the line of its `</summary>`, that tag) for a summary whose text starts at
+    `start` of line `at`; None when it is not closed before line `end`."""
+    parts = []
+    for i in range(at, end):
+        if lines[i].kind not in (TEXT, BLANK):
+            return None  # a summary holds no code or math: this one never closes
+        text = lines[i].text
+        close = next((t for t in _tags(text) if t.name == "summary" and t.closing and t.start >= start), None)
+        if close:
+            return " ".join(parts + [text[start:close.start]]), i, close
+        parts.append(text[start:])
+        start = 0
+    return None
+
+
+def _folds(lines: list[Line], edits: list[_Edit], dropped: dict[int, str], warnings: list[tuple[int, str]]) -> dict[int, str]:
+    """Turn `<details>` blocks into pymdownx.details folds in `edits`; returns lines to drop (folds of a TOC only).
+
+    Nested blocks nest. A block whose `<details>` or `</details>` shares its line with text stays HTML.
+    """
+    pairs, stack = [], []
+    for i, line in enumerate(lines):
+        if line.kind != TEXT or edits[i].frozen or "details" not in line.text.lower():
+            continue
+        for tag in (t for t in _tags(line.text) if t.name == "details"):
+            if not tag.closing:
+                stack.append(i)
+            elif stack:
+                pairs.append((stack.pop(), i))
+            else:
+                warnings.append((line.number, "</details> closes no <details>; kept as text"))
+    for i in stack:
+        warnings.append((lines[i].number, "<details> opened here is never closed; the fold runs to the end"))
+    pairs += [(i, len(lines)) for i in stack]
+    drop: dict[int, str] = {}
+    for start, end in sorted(pairs):
+        opener = _opener(lines[start].text)
+        closed = end < len(lines)
+        if opener is None or (closed and not _is_closer(lines[end].text)):
+            warnings.append((lines[start if opener is None else end].number,
+                             "<details> shares its line with other text: left as HTML, which an imported page shows as text"))
+            continue
+        (is_open, offset), at = opener, start
+        if offset is None:  # the summary, if any, is the next non-blank line
+            at = next((i for i in range(start + 1, end) if lines[i].kind != BLANK), end)
+            if at < end and lines[at].kind == TEXT and not lines[at].text[: lines[at].text.find("<")].strip():
+                offset = _summary_at(lines[at].text, _tags(lines[at].text))
+        summary = _read_summary(lines, at, offset, end) if offset is not None else None
+        held: list[int] = []
+        title = DEFAULT_TITLE
+        if summary:
+            words, last, close = summary
+            title = plain_title(words) or DEFAULT_TITLE
+            held = [i for i in range(at, last + 1) if i != start]
+            for i in held:
+                edits[i] = _Edit("", BLANK, frozen=True)  # its words are in the title
+            if last != start and not _bare(lines[last].text, close.end, _tags(lines[last].text)):
+                edits[last] = _Edit(lines[last].text[close.end:].strip(), TEXT)  # the answer starts after </summary>
+        indent = lines[start].text[: len(lines[start].text) - len(lines[start].text.lstrip())]
+        edits[start] = _Edit(indent + fold_opener(title, is_open), FOLD_OPEN, frozen=True)
+        if closed:
+            edits[end] = _Edit("", FOLD_CLOSE, frozen=True)
+        content = [i for i in range(start + 1, end) if edits[i].kind != BLANK and i not in held]
+        if content and all(i in dropped for i in content):  # a table of contents in a fold: the fold goes too
+            for i in [start, *held, *([end] if closed else [])]:
+                drop[i] = dropped[content[0]]
+    return drop
+
+
+def fold_opener(title: str, is_open: bool = False) -> str:
+    """The pymdownx.details opener for `title`, which is untrusted: one line, shown as typed, no `<`."""
+    title = "".join(c for c in " ".join(title.split()) if unicodedata.category(c) != "Cc") or DEFAULT_TITLE
+    # Entities, not backslashes, for & < > ": Markdown keeps an entity and shows its character, while `\"`
+    # would show its backslash. The title regex ends at the last `"`, so a quote could not end it early anyway.
+    title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    title = TITLE_MARKUP.sub(r"\\\1", title)
+    if title.startswith("#"):
+        title = "\\" + title  # `??? x "# y"` would make the summary a heading
+    return f'???{"+" if is_open else ""} {FOLD_TYPE} "{title}"'
+
+
+# --- Page text and titles ------------------------------------------------------------------------------
+
+
+def section_text(lines: list[Line]) -> str:
+    """The Markdown of a run of cleaned lines: dropped lines out, folds indented, display math set apart."""
+    out: list[str] = []
+    depth, in_math, after_math = 0, False, False
+
+    def blank() -> None:  # runs of blank lines collapse to one, as kb/ingest/render.py's _lines_text does
+        nonlocal after_math
+        if out and out[-1]:
+            out.append("")
+        after_math = False
+
+    for line in lines:
+        if line.kind == DROPPED:
+            continue
+        if line.kind == FOLD_CLOSE:
+            depth = max(depth - 1, 0)
+            blank()
+            continue
+        pad = "    " * depth
+        if line.kind == FOLD_OPEN:
+            blank()
+            out.append(pad + line.text.rstrip())
+            out.append("")  # pymdownx.details wants the content as its own block
+            depth += 1
+            continue
+        text = line.text.rstrip()
+        if not text:
+            blank()
+            continue
+        opens_display = line.kind in (TEXT, MATH) and not in_math and text.lstrip().startswith("$$")
+        # Arithmatex takes `$$...$$` as display math only as a block of its own: right under or over any
+        # other line (text, a heading, a fence) it joins that paragraph, and shows as inline math and stray `$`.
+        if (opens_display or after_math) and out and out[-1]:
+            out.append("")
+        out.append(pad + text)
+        closes = False
+        if line.kind == MATH:
+            if _display_toggles(text) % 2:
+                closes, in_math = in_math, not in_math
+        elif opens_display:
+            closes = len(text.strip()) >= 4 and text.endswith("$$")
+        after_math = closes and text.endswith("$$")
+    return "\n".join(out).strip("\n")
+
+
+def plain_title(text: str) -> str:
+    """A title with no link, emphasis, code or HTML markup; source links ("[src]", "[1]") dropped, math kept."""
+    return _plain(CLOSING_HASHES.sub("", text), drop_sources=True)
+
+
+def _plain(text: str, drop_sources: bool) -> str:
+    pieces: list[tuple[bool, str]] = []  # (is prose, text); code and math are kept verbatim
+    children = _TAGS.parseInline(text)[0].children or []
+    i = 0
+    while i < len(children):
+        token = children[i]
+        if token.type == "link_open":
+            close = next((j for j in range(i + 1, len(children)) if children[j].type == "link_close"), len(children))
+            inner = _plain_pieces(children[i + 1:close])
+            if drop_sources and SOURCE_NAMES.fullmatch("".join(t for _, t in inner).strip(" []")):
+                pieces.append((True, "\x00"))  # where a source link was: brackets and space around it go too
+            else:
+                pieces += inner
+            i = close + 1
+            continue
+        pieces += _plain_pieces([token])
+        i += 1
+    out, prose = [], []
+    for is_prose, piece in pieces + [(False, "")]:
+        if is_prose:
+            prose.append(piece)
+            continue
+        joined = WIKILINK.sub(lambda m: m.group(2) or m.group(1), "".join(prose))
+        joined = re.sub(r"\[\x00\]", "\x00", joined)
+        joined = re.sub(r"\s*\x00[\x00\s]*(?=[?.!,;:)]|$)", "", joined).replace("\x00", " ")
+        out += [joined, piece]
+        prose = []
+    return " ".join("".join(out).split())
+
+
+def _plain_pieces(tokens) -> list[tuple[bool, str]]:
+    pieces: list[tuple[bool, str]] = []
+    for token in tokens:
+        if token.type in ("text", "text_special"):
+            pieces.append((True, token.content))
+        elif token.type in ("softbreak", "hardbreak"):
+            pieces.append((True, " "))
+        elif token.type == "html_inline":
+            pieces.append((True, " " if token.content.lower().startswith("<br") else ""))
+        elif token.type == "code_inline":
+            pieces.append((False, token.content))
+        elif token.type == "math_inline":
+            pieces.append((False, f"${token.content}$"))
+        elif token.type == "math_inline_double":
+            pieces.append((False, f"$${token.content}$$"))
+        elif token.type == "image":
+            pieces += _plain_pieces(token.children or [])
+    return pieces
