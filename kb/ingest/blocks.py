@@ -31,6 +31,8 @@ class Block:
     ordinal: int | None = None  # an ordered list item's number ("41." -> 41)
     ordered: bool = False  # an item of an ordered list
     parent: int = -1  # an item's list: the index of the list's first line
+    depth: int = 0  # an item's nesting: 1 for the top level
+    up: int = -1  # a nested item's enclosing item (its first line); -1 at the top level
 
 
 def parse_blocks(lines: list[Line]) -> list[Block]:
@@ -38,20 +40,25 @@ def parse_blocks(lines: list[Line]) -> list[Block]:
     text = "\n".join("" if line.kind in OPAQUE else line.text for line in lines)
     tokens = _PARSER.parse(text)
     blocks: list[Block] = []
-    depth, ordered, parent = 0, [], -1  # list nesting, whether each open list is ordered, the top list's line
+    depth, ordered, lists, items = 0, [], [], []  # list nesting: ordered or not, first lines of lists and items
     for k, tok in enumerate(tokens):
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
             ordered.append(tok.type == "ordered_list_open")
-            if depth == 1 and tok.map:
-                parent = tok.map[0]
+            lists.append(tok.map[0] if tok.map else -1)
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
             ordered.pop()
-        elif tok.type == "list_item_open" and depth == 1 and tok.map:
+            lists.pop()
+        elif tok.type == "list_item_close":
+            items.pop()
+        elif tok.type == "list_item_open":
             info = tok.info if ordered[-1] else ""
-            blocks.append(Block(ITEM, tok.map[0], tok.map[1], ordinal=int(info) if info.isdigit() else None,
-                                ordered=ordered[-1], parent=parent))
+            start, end = tok.map or (-1, -1)
+            if start >= 0:
+                blocks.append(Block(ITEM, start, end, ordinal=int(info) if info.isdigit() else None,
+                                    ordered=ordered[-1], parent=lists[-1], depth=depth, up=items[-1] if items else -1))
+            items.append(start)
         elif depth or tok.level:
             continue  # inside a list item or a blockquote: part of something else
         elif tok.type == "heading_open" and tok.map:

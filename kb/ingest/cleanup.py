@@ -104,6 +104,12 @@ def _written_destination(src: str, pos: int, end: int) -> tuple[int, int]:
     return (pos, found.pos if found.ok else pos)
 
 
+def _as_one_text(texts) -> str:
+    """Lines joined for markdown-it, which also breaks lines at a lone carriage return: a space there keeps its
+    line maps on our lines (and every column where it was)."""
+    return "\n".join(texts).replace("\r", " ")
+
+
 def _parser(html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": html, "store_labels": True, "inline_definitions": True})
     # allow_space=False is arithmatex's rule: "$5 and $6" is no math, so a link between them is still a link.
@@ -126,44 +132,53 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
     """Rewrite what would break the strict build or leave the site; one output line per input line."""
     if base_url and urlsplit(base_url).scheme not in ("http", "https"):
         raise ValueError(f"base_url must be an http(s) address, got {base_url!r}")
-    env: dict = {}
-    # Code and math lines read as blank: a paragraph then never runs into them (section_text sets display math
-    # apart), and nothing inside them counts as a list, a definition or a table of contents.
-    blocks = _BLOCKS.parse("\n".join("" if line.kind in (CODE, MATH) else line.text for line in lines), env)
-    edits = [_Edit(line.text, line.kind, frozen=line.kind in (CODE, MATH)) for line in lines]
-    for token in blocks:
-        if token.type == "code_block" and token.map:  # indented code: shown as written
-            for i in range(*token.map):
-                edits[i].frozen = True
-    why = _navigation(lines, blocks, env, {i for i, e in enumerate(edits) if e.frozen})
+    # Python-Markdown ends a line at a lone carriage return too: outside code and math it becomes a space.
+    view = [line if line.kind in (CODE, MATH) else replace(line, text=line.text.replace("\r", " ")) for line in lines]
+    edits = [_Edit(line.text, line.kind, frozen=line.kind in (CODE, MATH)) for line in view]
+    _freeze_indented_code(edits, {})
     warnings: list[tuple[int, str]] = []
-    why |= _folds(lines, edits, why, warnings)
-    plain_labels = _definitions(lines, blocks, edits, why, base_url)
-    for i, reason in why.items():
-        edits[i] = _Edit(lines[i].text, DROPPED, frozen=True)
-    seen: set[str] = set()
-    rewritten = 0
+    folds = _folds(view, edits, warnings)
+    # The document as its pages will read, folds opened: its link definitions, lists and paragraphs.
+    env: dict = {}
+    blocks = _freeze_indented_code(edits, env)
+    now = [replace(line, text=e.text, kind=e.kind) for line, e in zip(view, edits)]
+    why = _navigation(now, blocks, env, {i for i, e in enumerate(edits) if e.frozen})
+    why |= _folds_of_navigation(folds, edits, why)
+    plain_labels = _definitions(view, blocks, edits, why, base_url)
+    for i in why:
+        edits[i] = _Edit(lines[i].text, DROPPED, frozen=True)  # its text as it was, for the reviewer
+    found = []  # (line index, links rewritten, target of a document kept as text)
     for i, edit in enumerate(edits):
-        if edit.frozen or edit.kind not in (TEXT, HEADING) or "[" not in edit.text:
-            continue
-        text, targets = _source_links(edit.text), []
-        for _ in range(8):  # a link's words may hold a link (`[a [b](c.md)](d.md)`): once made text, the outer one is one
-            text, count, found = _rewrite_links(text, env, base_url, plain_labels)
-            rewritten, targets = rewritten + count, targets + found
-            if not count:
-                break
-        edit.text = text
-        for target in targets:
-            if target not in seen:
-                seen.add(target)
-                warnings.append((lines[i].number, f"link to {target} is not part of the import; kept as text"))
-    out = [replace(line, text=e.text, kind=e.kind) for line, e in zip(lines, edits)]
+        if not edit.frozen and edit.kind in (TEXT, HEADING) and "[" in edit.text:
+            edit.text, count, documents = _rewrite_line(edit.text, env, base_url, plain_labels)
+            found += [(i, count, "")] + [(i, 0, d) for d in documents]
+    found += _rewrite_wrapped(edits, env, base_url, plain_labels)
+    seen: set[str] = set()
+    for i, _, document in sorted(found):
+        if document and document not in seen:  # one warning per target, at its first line
+            seen.add(document)
+            warnings.append((lines[i].number, f"link to {document} is not part of the import; kept as text"))
     return Cleaned(
-        lines=out,
+        lines=[replace(line, text=e.text, kind=e.kind) for line, e in zip(lines, edits)],
         warnings=[f"{source}:{n}: {message}" for n, message in sorted(warnings, key=lambda w: w[0])],
         dropped=[(lines[i].number, why[i]) for i in sorted(why)],
-        rewritten_links=rewritten,
+        rewritten_links=sum(count for _, count, _ in found),
     )
+
+
+def _freeze_indented_code(edits: list[_Edit], env: dict) -> list:
+    """Read the lines' block structure, frozen lines (code, math, folds) as blank; freeze indented code too.
+
+    Frozen lines read as blank so that a paragraph never runs into code or display math (section_text
+    sets display math apart) or across a fold's first or last line, and nothing inside them counts as a
+    list, a link definition or a table of contents.
+    """
+    blocks = _BLOCKS.parse(_as_one_text("" if e.frozen else e.text for e in edits), env)
+    for token in blocks:
+        if token.type == "code_block" and token.map:  # shown as written
+            for i in range(*token.map):
+                edits[i].frozen = True
+    return blocks
 
 
 # --- Links -------------------------------------------------------------------------------------------
@@ -205,35 +220,89 @@ def _fate(kind: str, inline: bool, definition_dropped: bool, image: bool, base_u
     return "absolute" if kind == "relative" and base_url else "text"
 
 
-def _rewrite_links(text: str, env: dict, base_url: str, plain_labels: set[str]) -> tuple[str, int, list[str]]:
-    """(the line with its links rewritten, how many were rewritten, targets of documents kept as text)."""
-    edits: list[tuple[int, int, str]] = []
-    documents: list[str] = []
-    rewritten = 0
+def _link_edits(text: str, env: dict, base_url: str, plain_labels: set[str], wrapped: bool = False):
+    """[(link start, its edits [(start, end, new)], document target or "")] for each link of `text` to rewrite;
+    with `wrapped`, only links that run over a line break."""
+    found = []
     for token in _INLINE.parseInline(text, env)[0].children or []:
         if "span" not in token.meta:
             continue
         (start, end), label_end, dest = token.meta["span"], token.meta["label_end"], token.meta["dest"]
+        if wrapped and "\n" not in text[start:end]:
+            continue
         image = token.type == "image"
         href = str(token.attrs.get("src" if image else "href", ""))
         kind = _target(href)
         label = token.meta.get("label")
         fate = _fate(kind, dest is not None, dest is None and label is not None and _label(label) in plain_labels,
                      image, base_url)
-        rewritten += fate != "keep"
+        document = ""
         if fate == "https":
-            edits.append((*dest, "https:" + href))
+            edits = [(*dest, "https:" + href)]
         elif fate == "absolute":
-            edits.append((*dest, _absolute(base_url, href)))
+            edits = [(*dest, _absolute(base_url, href))]
         elif fate == "text" and image:
-            edits.append((start, end, text[start + 2:label_end]))  # its alt text
+            edits = [(start, end, text[start + 2:label_end])]  # its alt text
         elif fate == "text":
-            edits += [(start, start + 1, ""), (label_end, end, "")]  # the words stay, the link goes
+            edits = [(start, start + 1, ""), (label_end, end, "")]  # the words stay, the link goes
             if kind == "relative" and not base_url and _is_document(href):
-                documents.append(text[dest[0]:dest[1]].strip("<>") if dest else href)
+                document = text[dest[0]:dest[1]].strip("<>") if dest else href
+        else:
+            continue
+        found.append((start + image, edits, document))
+    return found
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return text, rewritten, documents
+    return text
+
+
+def _rewrite_line(text: str, env: dict, base_url: str, plain_labels: set[str]) -> tuple[str, int, list[str]]:
+    """(the line with its links rewritten, how many were rewritten, targets of documents kept as text)."""
+    text, count, documents = _source_links(text), 0, []
+    for _ in range(8):  # a link's words may hold a link (`[a [b](c.md)](d.md)`): once made text, the outer one is one
+        found = _link_edits(text, env, base_url, plain_labels)
+        if not found:
+            break
+        text = _apply(text, [e for _, edits, _ in found for e in edits])
+        count += len(found)
+        documents += [d for _, _, d in found if d]
+    return text, count, documents
+
+
+def _rewrite_wrapped(edits: list[_Edit], env: dict, base_url: str, plain_labels: set[str]) -> list[tuple[int, int, str]]:
+    """Rewrite links whose words or target run onto the next line; [(line index, how many, document target)].
+
+    A paragraph is read whole; an edit that stays within one line is made there. One that would join
+    two lines (a target broken over them) cannot be, so the link's `[` is escaped instead: it shows as
+    typed, words and target, and is no link.
+    """
+    text = _as_one_text(e.text if not e.frozen and e.kind in (TEXT, HEADING) else "" for e in edits)
+    done = []
+    for token in _BLOCKS.parse(text, {}):
+        if token.type != "inline" or "\n" not in token.content or "[" not in token.content or not token.map:
+            continue
+        starts, offset = [], 0  # where each content line starts, in the content and in its source line
+        for k, piece in enumerate(token.content.split("\n")):
+            column = _as_one_text([edits[token.map[0] + k].text]).find(piece)
+            if column < 0:
+                break
+            starts.append((offset, offset + len(piece), token.map[0] + k, column))
+            offset += len(piece) + 1
+        else:
+            for start, link_edits, document in _link_edits(token.content, env, base_url, plain_labels, wrapped=True):
+                where = [next((s for s in starts if s[0] <= a and b <= s[1]), None) for a, b, _ in link_edits]
+                if None in where:  # cannot be made within lines: no link either
+                    link_edits, where = [(start, start, "\\")], [next(s for s in starts if s[0] <= start <= s[1])]
+                by_line: dict[int, list] = {}
+                for (a, b, new), (first, _, line, column) in zip(link_edits, where):
+                    by_line.setdefault(line, []).append((a - first + column, b - first + column, new))
+                for line, line_edits in by_line.items():
+                    edits[line].text = _apply(edits[line].text, line_edits)
+                done.append((where[0][2], 1, document))
+    return done
 
 
 def _source_links(text: str) -> str:
@@ -320,15 +389,16 @@ def _navigation(lines: list[Line], blocks, env: dict, frozen: set[int]) -> dict[
             continue
         close = _closing(blocks, i)
         counts = [_anchor_links(t.content, env) for t in blocks[i + 1:close] if t.type == "inline"]
-        # Its lines, bar the blank (code and math were read as blank) ones its range ends with.
+        # Its lines, bar the blank ones its range ends with (frozen lines were read as blank).
         span = [n for n in range(*token.map) if lines[n].kind != BLANK]
-        while span and lines[span[-1]].kind in (CODE, MATH):
+        while span and span[-1] in frozen:
             span.pop()
         if (all(t.type in NAVIGATION_BLOCKS for t in blocks[i + 1:close]) and counts and all(counts) and sum(counts) >= 2
                 and all(lines[n].kind in (TEXT, HEADING) and n not in frozen for n in span)):
             why |= dict.fromkeys(span, "in-page table of contents")
             above = next((n for n in range(token.map[0] - 1, -1, -1) if lines[n].kind != BLANK), None)
-            if above is not None and lines[above].kind in (TEXT, HEADING) and _is_toc_heading(lines[above].text):
+            if above is not None and above not in frozen and lines[above].kind in (TEXT, HEADING) \
+                    and _is_toc_heading(lines[above].text):
                 why[above] = "in-page table of contents"
         i = close + 1
     for n, line in enumerate(lines):
@@ -435,8 +505,8 @@ def _read_summary(lines: list[Line], at: int, start: int, end: int) -> tuple[str
     return None
 
 
-def _folds(lines: list[Line], edits: list[_Edit], dropped: dict[int, str], warnings: list[tuple[int, str]]) -> dict[int, str]:
-    """Turn `<details>` blocks into pymdownx.details folds in `edits`; returns lines to drop (folds of a TOC only).
+def _folds(lines: list[Line], edits: list[_Edit], warnings: list[tuple[int, str]]) -> list[tuple[int, int, list[int]]]:
+    """Turn `<details>` blocks into pymdownx.details folds in `edits`; [(opening line, closing line, summary lines)].
 
     Nested blocks nest. A block whose `<details>` or `</details>` shares its line with text stays HTML.
     """
@@ -454,7 +524,7 @@ def _folds(lines: list[Line], edits: list[_Edit], dropped: dict[int, str], warni
     for i in stack:
         warnings.append((lines[i].number, "<details> opened here is never closed; the fold runs to the end"))
     pairs += [(i, len(lines)) for i in stack]
-    drop: dict[int, str] = {}
+    folds = []
     for start, end in sorted(pairs):
         opener = _opener(lines[start].text)
         closed = end < len(lines)
@@ -482,9 +552,17 @@ def _folds(lines: list[Line], edits: list[_Edit], dropped: dict[int, str], warni
         edits[start] = _Edit(indent + fold_opener(title, is_open), FOLD_OPEN, frozen=True)
         if closed:
             edits[end] = _Edit("", FOLD_CLOSE, frozen=True)
+        folds.append((start, end, held))
+    return folds
+
+
+def _folds_of_navigation(folds, edits: list[_Edit], dropped: dict[int, str]) -> dict[int, str]:
+    """The lines of folds that hold nothing but dropped lines (a table of contents in a fold): they go too."""
+    drop: dict[int, str] = {}
+    for start, end, held in folds:
         content = [i for i in range(start + 1, end) if edits[i].kind != BLANK and i not in held]
-        if content and all(i in dropped for i in content):  # a table of contents in a fold: the fold goes too
-            for i in [start, *held, *([end] if closed else [])]:
+        if content and all(i in dropped for i in content):
+            for i in [start, *held, *([end] if end < len(edits) else [])]:
                 drop[i] = dropped[content[0]]
     return drop
 

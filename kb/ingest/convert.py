@@ -212,8 +212,8 @@ def _pandoc(args: list[str], stdin: bytes, name: str, deadline: float, cwd: str)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise DocumentError(name, 1, f"took longer than {TIMEOUT:.0f} s to convert; stopped")
-    command = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox", *args]
     try:
+        command = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox", *args]
         done = subprocess.run(command, input=stdin, capture_output=True, timeout=remaining, cwd=cwd)
     except subprocess.TimeoutExpired:
         raise DocumentError(name, 1, f"took longer than {TIMEOUT:.0f} s to convert; stopped") from None
@@ -260,7 +260,11 @@ def _pandoc_convert(data: bytes, name: str, fmt: str) -> Converted:
         except ValueError:
             raise DocumentError(name, 1, "cannot be read by pandoc: it gave no document") from None
         if formulas:
-            ast = _put_formulas(ast, _mathml_to_tex(formulas, name, deadline, tmp))
+            tex = _mathml_to_tex(formulas, name, deadline, tmp)
+            if tex is None:  # better a marked gap than a formula in the wrong place
+                warnings.append(f"{name}:1: {len(formulas)} formulas could not be read; each is shown as [formula]")
+                tex = [("", "[formula]")] * len(formulas)
+            ast = _put_formulas(ast, tex)
         ast = tidy(ast, fmt)
         ast, images = _collect_media(ast, Path(tmp)) if b'"Image"' in raw else (ast, {})
         out, more = _pandoc(["-f", "json", "-t", _WRITER, "--wrap=none", "--markdown-headings=atx"],
@@ -398,16 +402,22 @@ def prepare_latex(tex: str) -> str:
 # formula frame becomes a placeholder word, and its MathML goes through pandoc's HTML reader,
 # which turns MathML into TeX.
 
-_FRAME = re.compile(rb"<draw:frame\b(?:(?!</draw:frame>).)*?<draw:object\b[^>]*?xlink:href=\"(?:\./)?([^\"]+?)/?\""
-                    rb"(?:(?!</draw:frame>).)*?</draw:frame>", re.S)
+# One frame, no frame inside it (a text box's frames are matched on their own), holding an object.
+_FRAME = re.compile(rb"<draw:frame\b(?:(?!</draw:frame>|<draw:frame\b).)*?<draw:object\b[^>]*?xlink:href=\"(?:\./)?([^\"]+?)/?\""
+                    rb"(?:(?!</draw:frame>|<draw:frame\b).)*?</draw:frame>", re.S)
+_UNPACKED = 8 * MAX_BYTES  # an ODT unpacking to more than this is refused (we rewrite it whole)
 _PLACEHOLDER = "KBFORMULA{}X"
 
 
 def _odt_formulas(data: bytes, name: str) -> tuple[bytes, list[str]]:
     """The ODT with every formula frame replaced by a placeholder, and the formulas' MathML in order."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        content = archive.read("content.xml")
         members = {info.filename: info for info in archive.infolist()}
+        if "content.xml" not in members:
+            raise DocumentError(name, 1, "is an OpenDocument file without its content.xml; save it again")
+        if sum(info.file_size for info in members.values()) > _UNPACKED:
+            raise DocumentError(name, 1, f"unpacks to more than {_UNPACKED // 2**20} MB; refused")
+        content = archive.read("content.xml")
         formulas: list[str] = []
 
         def placeholder(m: re.Match) -> bytes:
@@ -427,14 +437,14 @@ def _odt_formulas(data: bytes, name: str) -> tuple[bytes, list[str]]:
     return out.getvalue(), formulas
 
 
-def _mathml_to_tex(formulas: list[str], name: str, deadline: float, tmp: str) -> list[tuple[str, str]]:
-    """(kind, tex) per formula, kind "InlineMath" or "DisplayMath", in one pandoc run."""
+def _mathml_to_tex(formulas: list[str], name: str, deadline: float, tmp: str) -> list[tuple[str, str]] | None:
+    """(kind, tex) per formula, kind "InlineMath" or "DisplayMath", in one pandoc run; None if they don't pair up."""
     bodies = [re.sub(r"^\s*<\?xml[^>]*\?>", "", f) for f in formulas]
     html = "".join(f"<p>{body}</p>" for body in bodies)
     raw, _ = _pandoc(["-f", "html", "-t", "json"], html.encode("utf-8"), name, deadline, tmp)
     maths = [m for p in json.loads(raw)["blocks"] for m in p.get("c", []) if isinstance(m, dict) and m.get("t") == "Math"]
     if len(maths) != len(formulas):
-        return [("InlineMath", "")] * len(formulas)  # can't pair them up: better empty than wrong
+        return None
     return [("DisplayMath" if 'display="block"' in f else m["c"][0]["t"], m["c"][1]) for f, m in zip(formulas, maths)]
 
 
@@ -449,12 +459,12 @@ def _put_formulas(ast: dict, tex: list[tuple[str, str]]) -> dict:
                 for k, piece in enumerate(word.split(item["c"])):
                     if k % 2:
                         kind, source = tex[int(piece)]
-                        out.append({"t": "Math", "c": [{"t": kind}, source]})
+                        out.append({"t": "Math", "c": [{"t": kind}, source]} if kind else {"t": "Str", "c": source})
                     elif piece:
                         out.append({"t": "Str", "c": piece})
             else:
                 out.append(item)
-        if len(out) == 1 and out[0].get("t") == "Math":
+        if len(out) == 1 and out[0].get("t") == "Math" and len(items) == 1:
             out[0]["c"][0] = {"t": "DisplayMath"}
         return out
 
@@ -591,12 +601,12 @@ def _tidy_list(items: list) -> list:
     return [out for item in items for out in _tidy_element(item)]
 
 
-def _alpha(n: int, upper: bool = False) -> str:
+def _alpha(n: int) -> str:
     s = ""
     while n > 0:
         n, r = divmod(n - 1, 26)
         s = chr(97 + r) + s
-    return s.upper() if upper else s
+    return s
 
 
 def _roman(n: int) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from kb.ingest.blocks import HEADING, ITEM, PARAGRAPH, Block, parse_blocks
 from kb.ingest.lines import DocumentError, Line
@@ -40,7 +40,7 @@ LARGEST = 999_999  # q<N>.md for any N up to this
 
 OPENINGS = frozenset("""what why how when which who whom whose where is are was were does do did can could should
 would will shall may might must has have had explain describe compare contrast define prove show derive discuss
-list give state calculate compute name outline differentiate distinguish suppose consider write implement design
+list give given find state calculate compute name outline differentiate distinguish suppose consider write implement design
 sketch draw estimate evaluate justify identify illustrate summarise summarize mention elaborate tell walk
 """.split())
 # Sub-headings that structure an answer, never a question of their own (whole titles, lower case).
@@ -64,6 +64,8 @@ class Candidate:
     source_number: int | None = None  # the number the source gives it, if any
     head: int = 1  # lines the marker takes (a setext heading takes two)
     parent: int = -1  # a list item's list
+    up: int = -1  # a nested list item's enclosing item (its line index)
+    end: int = 0  # index past the block's last line
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Choice:
     markers: list[Candidate]  # the question starts, in document order, numbered 1..N
     warnings: list[str]  # "file:line: message"
     list_family: bool = False  # questions are list items: a bank, where no answer is normal
+    sections: dict[int, Candidate] = field(default_factory=dict)  # list items that group the nested questions below
 
 
 def _words(title: str) -> list[str]:
@@ -130,12 +133,13 @@ def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool]
         return "headings", _titled(0, title, links), False
     if block.kind == ITEM:
         text = re.sub(r"^\s*(?:\d{1,9}[.)]|[-*+])\s*", "", raw)
-        found = match_question(text)
+        found = match_question(text) if block.depth == 1 else None
         if found and found.title:
             return "q-markers", found, True
         label = str(block.ordinal) if block.ordinal is not None else ""
         title, links = title_and_links(text)
-        return "list", _titled(block.ordinal or 0, title, links, label), False
+        # Nested items are never a family of their own: they join a chosen list (`_expand`).
+        return "list" if block.depth == 1 else "nested", _titled(block.ordinal or 0, title, links, label), False
     found = match_question(raw)
     if found:
         return "q-markers", found, True
@@ -177,12 +181,13 @@ def candidates(lines: list[Line], blocks: list[Block] | None = None) -> list[Can
         if block.kind != HEADING and block.end - block.start >= 2 and not re.search(r"[?.:!)]\W*$", marker.title):
             # "Q3. Why do residual connections help very deep" / "networks train?": a title cut by the line's end
             more = lines[block.start + 1]
-            if more.kind == "text" and more.text.rstrip().endswith("?") and len(more.text) < 120:
+            if (more.kind == "text" and more.text.rstrip().endswith("?") and len(more.text) < 120
+                    and not re.match(r"\s*(?:[-*+•]|\d{1,3}[.)])\s", more.text)):
                 marker = replace(marker, title=f"{marker.title} {strip_emphasis(more.text)}")
                 score = question_likeness(marker.title, labelled, number is not None, block.kind)
                 head = 2
         found.append(Candidate(block.start, lines[block.start].number, shape, level, marker, score, number, head,
-                               block.parent))
+                               block.parent, block.up, block.end))
     return found
 
 
@@ -264,32 +269,72 @@ def choose(lines: list[Line], source: str, pin: str = "", blocks: list[Block] | 
     groups: dict[Dialect, list[Candidate]] = {}
     for c in found:
         groups.setdefault(_family(c), []).append(c)
+    nested = [c for c in found if c.shape == "nested"]
+    sections: dict[int, Candidate] = {}
+    bank = Dialect("list", None)
+    if bank in groups:
+        # A bank is judged by its questions, nested ones included ("1. Vectors" over "1. [E] What is ...?").
+        groups[bank], sections = _expand(_members(groups[bank], bank), nested)
     if pin:
         wanted = _parse_pin(pin)
         options = {d: g for d, g in groups.items() if d.shape == wanted.shape and wanted.level in (None, d.level)}
         if not options:
             raise DocumentError(source, 1, f"the meta file pins dialect '{pin}' but no block has that shape")
     else:
-        options = {d: g for d, g in groups.items() if _score(g, lines, []) > 0 or d.shape in ("q-markers", "headings")}
+        options = {d: g for d, g in groups.items()
+                   if d.shape != "nested" and (_score(g, lines, []) > 0 or d.shape in ("q-markers", "headings"))}
     if not options:
         raise DocumentError(source, 1, "has no question markers (expected question labels such as 'Q1:', headings, "
                                        "bold questions or a list of questions)")
     dialect = _pick(options, lines)
-    used = _members(options[dialect], dialect)
+    used = options[dialect] if dialect == bank else _members(options[dialect], dialect)
+    if dialect != bank:
+        sections = {}
     used = _adopt(used, found, dialect)
     warnings = _doubts(found, used, dialect, source)
     for c in used:
         if c.source_number is not None and c.source_number > LARGEST:
             raise DocumentError(source, c.line, f"question number {c.source_number} is larger than the importer takes ({LARGEST})")
     numbered = [replace(c, marker=replace(c.marker, number=n)) for n, c in enumerate(used, start=1)]
-    return Choice(dialect, numbered, warnings, dialect.shape == "list")
+    return Choice(dialect, numbered, warnings, dialect.shape == "list", sections)
+
+
+def _asks(c: Candidate) -> bool:
+    """A bank's item asks when it reads as a question or wears a difficulty tag ("[E]", "[M]")."""
+    return c.score >= 1.0 or c.marker.marks.startswith("[")
+
+
+def _expand(top: list[Candidate], nested: list[Candidate]) -> tuple[list[Candidate], dict[int, Candidate]]:
+    """A question bank's nested questions: "43. Cross-validation." over "1. [E] Why is k-fold ...?" makes the
+    nested items questions, and the item above them a section when it asks nothing itself. Each nested question's
+    label names the items above it ("43 · 1")."""
+    by_index = {c.index: c for c in [*top, *nested]}
+    taken = {c.index for c in top}
+
+    def chain(c: Candidate) -> list[Candidate]:
+        out = []
+        while c.up in by_index:
+            c = by_index[c.up]
+            out.append(c)
+        return out
+
+    asking = [c for c in nested if _asks(c) and chain(c) and chain(c)[-1].index in taken]
+    above = {a.index for c in asking for a in chain(c)}
+    sections = {i: by_index[i] for i in above if not _asks(by_index[i])}
+    used = []
+    for c in sorted([*(c for c in top if c.index not in sections), *asking], key=lambda c: c.index):
+        labels = [a.marker.label for a in reversed(chain(c)) if a.marker.label]
+        if labels and c.marker.label:
+            c = replace(c, marker=replace(c.marker, label=" · ".join([*labels, c.marker.label])))
+        used.append(c)
+    return used, sections
 
 
 def _members(family: list[Candidate], dialect: Dialect) -> list[Candidate]:
     """The family's blocks that are questions: in a list or among bold lines, only the ones that read as one."""
     if dialect.shape in ("headings", "q-markers"):
         return list(family)
-    asking = [c for c in family if c.score >= 1.0]
+    asking = [c for c in family if _asks(c)] if dialect.shape == "list" else [c for c in family if c.score >= 1.0]
     if dialect.shape == "list":
         # Every item of a list most of whose items ask something: "43. Cross-validation." is a question of the bank too.
         lists = {c.parent for c in family}

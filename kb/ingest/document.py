@@ -7,13 +7,15 @@ the line). Repairs are applied here, in order, and counted in `Document.repairs`
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from kb.ingest.blocks import HEADING as HEADING_BLOCK, Block, parse_blocks
-from kb.ingest.dialect import Candidate, Dialect, choose
+from kb.ingest.blocks import HEADING as HEADING_BLOCK, PARAGRAPH, Block, parse_blocks
+from kb.ingest.dialect import Candidate, Dialect, choose, question_likeness
 from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
-from kb.ingest.markers import PartMarker, QuestionMarker, match_heading, match_part, next_label, strip_emphasis
+from kb.ingest.markers import (PartMarker, QuestionMarker, match_heading, match_part, next_label, split_marks,
+                               strip_emphasis)
 from kb.ingest.outline import normalize_headings
 from kb.ingest.repair import join_page_breaks, repair_display_block, repair_math
 
@@ -38,6 +40,7 @@ class Question:
     span: tuple[int, int] = (0, 0)  # every source line this question owns, trailing blank lines included
     label: str = ""  # the source's own label ("Q1", "Week 2 · Q1", "41"); "" when it gives none
     open: bool = False  # the source gives no answer: an open question page
+    head: int = 1  # source lines the marker takes (a title cut over two lines, a setext heading)
 
 
 @dataclass
@@ -174,6 +177,40 @@ def _group_headings(lines: list[Line], markers: list[Candidate], blocks: list[Bl
     return {i: used.index(level) + 1 for i, level, _ in heads if i in sections}
 
 
+# Lines that hold no answer: a rule, an empty "**Answer:**" label, a placeholder left for the student to fill in.
+NO_ANSWER = re.compile(r"^(?:[-*_]\s*){3,}$|^(?:\*\*|__)?\s*(?:your\s+|model\s+|sample\s+)?(?:answer|solution|explanation)s?"
+                       r"\s*:?\s*(?:\*\*|__)?\s*:?\s*(?:[*_]*\s*(?:fill (?:this|it) in|todo|tbd|your answer here|"
+                       r"write your answer here|\.\.\.|…)?\s*\.?\s*[*_]*)$", re.I)
+LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+
+
+def _statement(intro: list[Line], starts: dict[int, int]) -> tuple[str, int]:
+    """(title, lines) of a question's opening paragraph when it asks the question ("## Question 1", then
+    "**What is X?**"), else ("", 0). The paragraph stays in the page; the title is its plain words."""
+    if not intro or intro[0].kind != TEXT or intro[0].number not in starts:
+        return "", 0
+    size = starts[intro[0].number]
+    text = " ".join(line.text.strip() for line in intro[:size])
+    if len(text) > 300 or LIST_LINE.match(text) or match_part(text):
+        return "", 0
+    title, _, _ = split_marks(strip_emphasis(text))
+    if question_likeness(title, False, False, PARAGRAPH) < 0.8:
+        return "", 0
+    return title, size
+
+
+def _answered(lines: list[Line], bank: bool) -> bool:
+    """Whether lines hold an answer: not only rules, empty answer labels and placeholders (and, in a question
+    bank, not only the nested items and hints of the question itself)."""
+    for line in lines:
+        if line.kind == BLANK or NO_ANSWER.match(line.text.strip()):
+            continue
+        if bank and ((LIST_LINE.match(line.text) and "[x]" not in line.text.lower()) or line.text.strip().lower().startswith(("hint", "*hint", "_hint"))):
+            continue
+        return True
+    return False
+
+
 def _span(lines: list[Line], start: int, end: int) -> tuple[int, int]:
     return (lines[start].number, lines[end - 1].number) if end > start else (0, -1)
 
@@ -187,16 +224,29 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
     warnings = list(choice.warnings)
     heads = _group_headings(lines, choice.markers, blocks)
     starts = {lines[b.start].number: b.end - b.start for b in blocks}
-    bounds = sorted([(c.index, c) for c in choice.markers] + [(i, None) for i in heads], key=lambda b: b[0])
+    # A list item that only groups the nested questions of a bank is a section too, below the heading sections.
+    below = max(heads.values(), default=0) + 1
+    sections = {i: (strip_emphasis(match_heading_text(lines, i, blocks)), depth) for i, depth in heads.items()}
+    sections |= {i: (c.marker.title.rstrip(". "), below) for i, c in choice.sections.items()}
+    bounds = sorted([(c.index, c) for c in choice.markers] + [(i, None) for i in sections], key=lambda b: b[0])
 
     questions, groups, group = [], [], ""
+    outer, inner = "", []  # list sections end with their item, innermost last; the heading section goes on
     for k, (index, candidate) in enumerate(bounds):
         end = bounds[k + 1][0] if k + 1 < len(bounds) else len(lines)
+        while inner and inner[-1][1] <= index:
+            inner.pop()
+        group = inner[-1][0] if inner else outer
         if candidate is None:
             body = lines[index + 1:end]
-            group = strip_emphasis(match_heading_text(lines, index, blocks))
+            group, depth = sections[index]
+            if index in choice.sections:
+                inner.append((group, choice.sections[index].end))
+                depth += len(inner) - 1
+            else:
+                outer = group
             intro = _trim_blank(normalize_headings(body, 3))
-            groups.append(Group(group, lines[index].number, intro, _span(lines, index, end), heads[index]))
+            groups.append(Group(group, lines[index].number, intro, _span(lines, index, end), depth))
             continue
         body = lines[index + candidate.head:end]
         marker = candidate.marker
@@ -206,13 +256,17 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
         for section in [intro, *parts]:
             base = 3 if section.part else 2
             section.lines = _trim_blank(normalize_headings(join_page_breaks(section.lines, repairs), base))
+        asked, size = ("", 0) if marker.title else _statement(intro.lines, starts)
+        if asked:
+            marker = replace(marker, title=asked)
         content = [ln for ln in body if ln.kind != BLANK]
-        if not content and not choice.list_family:
+        answered = parts or _answered(intro.lines[size:], choice.list_family)
+        if not answered and not choice.list_family:
             warnings.append(f"{source}:{lines[index].number}: question {marker.label or marker.number} has no answer; "
                             f"written as an open question")
         last = content[-1].number if content else lines[index + candidate.head - 1].number
         questions.append(Question(marker, lines[index].number, last, intro, parts, group, _span(lines, index, end),
-                                  marker.label, not content))
+                                  marker.label, not answered, candidate.head))
     warnings += _label_questions(questions, choice.markers, source)
 
     preamble = _trim_blank(lines[: bounds[0][0]])
@@ -237,7 +291,8 @@ def _label_questions(questions: list[Question], markers: list[Candidate], source
 
     When the numbers start again in every section ("Week 2 · Q1"), the section's name goes in front of the label.
     """
-    numbers = [(q, c.source_number) for q, c in zip(questions, markers) if c.source_number is not None]
+    numbers = [(q, c.source_number) for q, c in zip(questions, markers)
+               if c.source_number is not None and " · " not in q.label]  # a nested question's label says it all
     restarts = [k for k in range(1, len(numbers)) if numbers[k][1] <= numbers[k - 1][1]]
     per_section = bool(restarts) and all(numbers[k][0].group != numbers[k - 1][0].group for k in restarts)
     warnings = []

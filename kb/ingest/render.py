@@ -92,10 +92,10 @@ def provenance(question: Question) -> str:
 def question_page(source: Source, question: Question) -> QuestionPage:
     number = question.marker.number
     title = question_title(source, question)
-    intro = OPEN if question.open else _lines_text(question.intro.lines)
     statement = source.statements.get(number)
     asked = quoted(statement.intro) if statement and statement.intro else ""
-    blocks = [f"# Q{number}. {title}", provenance(question), asked, intro, *_notes(source, number, "")]
+    blocks = [f"# Q{number}. {title}", provenance(question), asked, _lines_text(question.intro.lines),
+              OPEN if question.open else "", *_notes(source, number, "")]
     for section in question.parts:
         asked = quoted(statement.parts[section.part.label]) if statement and statement.parts.get(section.part.label) else ""
         blocks += [part_heading(section), asked, _lines_text(section.lines), *_notes(source, number, section.part.label)]

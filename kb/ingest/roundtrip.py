@@ -43,6 +43,7 @@ def check(document: Document, pages: dict[str, str]) -> list[str]:
     problems += [f"{source}:{b[1][0]}: line is in both {a[0]} and {b[0]}" for a, b in overlap]
 
     starts = {q.first_line: f"{q.marker.title} {q.marker.body} {q.marker.points} {q.marker.marks}" for q in document.questions}
+    starts |= {q.first_line + k: "" for q in document.questions for k in range(1, q.head)}  # the marker's own lines
     starts |= {g.line: g.title for g in document.groups}
     starts |= {s.marker_line: f"{s.part.label} {s.part.title} {s.part.body}" for q in document.questions for s in q.parts}
     if document.title:
