@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from kb.ingest.lines import CODE, MATH, Line
 
 HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
-OPAQUE = (CODE, MATH, "dropped")  # line kinds whose content is no Markdown structure
+OPAQUE = (CODE, MATH, "dropped", "fold-open", "fold-close")  # line kinds whose content is no Markdown structure
 
 _PARSER = MarkdownIt("commonmark").disable(["code", "html_block"])
 

@@ -35,13 +35,15 @@ FOLD_CLOSE = "fold-close"  # the line that closed it (text "")
 FOLD_TYPE = "success"
 DEFAULT_TITLE = "Answer"
 KEPT_SCHEMES = {"http", "https", "mailto"}
-DOCUMENTS = (".md", ".markdown", ".mdx", ".html", ".htm", ".pdf", ".txt", ".rst", ".ipynb", ".tex", ".doc", ".docx", ".odt")
+DOCUMENTS = (".md", ".markdown", ".mdx", ".html", ".htm", ".pdf", ".txt", ".rst", ".ipynb", ".tex", ".doc", ".docx",
+             ".odt")
 TOC_NAMES = {"table of contents", "table of content", "contents", "content", "toc", "index", "outline"}
 SOURCE_NAMES = re.compile(r"(?:src|sources?|refs?|reference|link|\d+)", re.I)
 BACK_TO = re.compile(r"(?:back|return|go|jump|scroll)(?: up| back)? to (?:the )?"
                      r"(?:top|start|beginning|contents|table of contents|toc|index)(?: of (?:the )?page)?")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 # Tags that may share a line with <details>, </details> or </summary> without carrying any words.
 WRAPPERS = {"br", "p", "div", "span", "b", "strong", "i", "em", "hr"}
 # What Markdown would read as markup in a fold title; `(` stays, since `\(` is arithmatex math.
@@ -84,7 +86,8 @@ def _recording(rule, made: str):
             token = next(t for t in state.tokens[count:] if t.type == made)
             token.meta["span"] = (start, state.pos)
             if made != "html_inline":
-                token.meta["label_end"] = state.md.helpers.parseLinkLabel(state, start + (made == "image"), made != "image")
+                image = made == "image"  # `![`: the label starts one further, and may hold links
+                token.meta["label_end"] = state.md.helpers.parseLinkLabel(state, start + image, not image)
                 token.meta["dest"] = _destination(state.src, token.meta["label_end"] + 1, state.pos)
         return True
 
@@ -92,7 +95,7 @@ def _recording(rule, made: str):
 
 
 def _destination(src: str, pos: int, end: int) -> tuple[int, int] | None:
-    """The span of an inline link's destination as written (`pos` is just after its label), or None for a reference link."""
+    """The span of an inline link's destination as written (`pos` is just after its label); None for a reference link."""
     return _written_destination(src, pos + 1, end) if pos < end and src[pos] == "(" else None
 
 
@@ -135,7 +138,8 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
     # Python-Markdown ends a line at a lone carriage return too: outside code and math it becomes a space.
     view = [line if line.kind in (CODE, MATH) else replace(line, text=line.text.replace("\r", " ")) for line in lines]
     edits = [_Edit(line.text, line.kind, frozen=line.kind in (CODE, MATH)) for line in view]
-    _freeze_indented_code(edits, {})
+    if any("details" in e.text.lower() for e in edits if not e.frozen):
+        _freeze_indented_code(edits, {})  # `<details>` shown as code stays code
     warnings: list[tuple[int, str]] = []
     folds = _folds(view, edits, warnings)
     # The document as its pages will read, folds opened: its link definitions, lists and paragraphs.
@@ -152,7 +156,11 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
         if not edit.frozen and edit.kind in (TEXT, HEADING) and "[" in edit.text:
             edit.text, count, documents = _rewrite_line(edit.text, env, base_url, plain_labels)
             found += [(i, count, "")] + [(i, 0, d) for d in documents]
-    found += _rewrite_wrapped(edits, env, base_url, plain_labels)
+    for _ in range(8) if any(_may_wrap(e.text) for e in edits if not e.frozen) else ():
+        wrapped = _rewrite_wrapped(edits, env, base_url, plain_labels)  # as in _rewrite_line: it may free an outer link
+        found += wrapped
+        if not wrapped:
+            break
     seen: set[str] = set()
     for i, _, document in sorted(found):
         if document and document not in seen:  # one warning per target, at its first line
@@ -272,6 +280,18 @@ def _rewrite_line(text: str, env: dict, base_url: str, plain_labels: set[str]) -
     return text, count, documents
 
 
+def _may_wrap(text: str) -> bool:
+    """False for a line no link can run out of (no `[` left open, no `](` target left open): most lines, which
+    then spare the document a second reading."""
+    if "[" not in text:
+        return False
+    text = re.sub(r"\\.|(`+).+?\1", "", text)  # escaped characters and code spans hold no brackets
+    depth = 0
+    for c in text:
+        depth = depth + 1 if c == "[" else max(depth - 1, 0) if c == "]" else depth
+    return depth > 0 or text.rfind("](") > text.rfind(")")
+
+
 def _rewrite_wrapped(edits: list[_Edit], env: dict, base_url: str, plain_labels: set[str]) -> list[tuple[int, int, str]]:
     """Rewrite links whose words or target run onto the next line; [(line index, how many, document target)].
 
@@ -292,16 +312,16 @@ def _rewrite_wrapped(edits: list[_Edit], env: dict, base_url: str, plain_labels:
             starts.append((offset, offset + len(piece), token.map[0] + k, column))
             offset += len(piece) + 1
         else:
+            by_line: dict[int, list] = {}  # every edit is placed by the content as read, then made at once
             for start, link_edits, document in _link_edits(token.content, env, base_url, plain_labels, wrapped=True):
                 where = [next((s for s in starts if s[0] <= a and b <= s[1]), None) for a, b, _ in link_edits]
                 if None in where:  # cannot be made within lines: no link either
                     link_edits, where = [(start, start, "\\")], [next(s for s in starts if s[0] <= start <= s[1])]
-                by_line: dict[int, list] = {}
                 for (a, b, new), (first, _, line, column) in zip(link_edits, where):
                     by_line.setdefault(line, []).append((a - first + column, b - first + column, new))
-                for line, line_edits in by_line.items():
-                    edits[line].text = _apply(edits[line].text, line_edits)
                 done.append((where[0][2], 1, document))
+            for line, line_edits in by_line.items():
+                edits[line].text = _apply(edits[line].text, line_edits)
     return done
 
 
@@ -361,6 +381,8 @@ def _definitions(lines: list[Line], blocks, edits: list[_Edit], why: dict[int, s
 
 def _anchor_links(content: str, env: dict) -> int:
     """How many links to `#anchors` the inline text holds, if that is all it holds (bar punctuation); else 0."""
+    if "](#" not in content and "][" not in content and "]\n" not in content and not content.endswith("]"):
+        return 0  # no inline link to an anchor, nor a reference link (whose target might be one): most blocks
     links, depth = 0, 0
     for token in _INLINE.parseInline(content, env)[0].children or []:
         if token.type == "link_open":
@@ -384,7 +406,7 @@ def _navigation(lines: list[Line], blocks, env: dict, frozen: set[int]) -> dict[
     i = 0
     while i < len(blocks):
         token = blocks[i]
-        if token.level != 0 or not token.map or token.type not in ("bullet_list_open", "ordered_list_open", "paragraph_open"):
+        if token.level or not token.map or token.type not in ("bullet_list_open", "ordered_list_open", "paragraph_open"):
             i += 1
             continue
         close = _closing(blocks, i)
@@ -427,7 +449,8 @@ def _is_toc_heading(text: str) -> bool:
 def _is_back_to_top(text: str, env: dict) -> bool:
     if "top" not in text.lower() and "#" not in text and "index" not in text.lower() and "content" not in text.lower():
         return False  # most lines: no parse
-    hrefs = [str(t.attrs.get("href", "")) for t in _INLINE.parseInline(text, env)[0].children or [] if t.type == "link_open"]
+    children = _INLINE.parseInline(text, env)[0].children or []
+    hrefs = [str(t.attrs.get("href", "")) for t in children if t.type == "link_open"]
     if any(not h.startswith("#") for h in hrefs):
         return False  # a link out of the page is content (rule of links: its words stay)
     words = _words(_plain(text, drop_sources=False))
@@ -449,7 +472,7 @@ def _tags(text: str) -> list[_Tag]:
     return found
 
 
-def _summary_at(text: str, tags: list[_Tag]) -> int | None:
+def _summary_at(tags: list[_Tag]) -> int | None:
     """Where the summary's text starts if `tags` (a line's, or the rest of one) begin with `<summary>`."""
     return tags[0].end if tags and tags[0].name == "summary" and not tags[0].closing else None
 
@@ -457,11 +480,13 @@ def _summary_at(text: str, tags: list[_Tag]) -> int | None:
 def _opener(text: str) -> tuple[bool, int | None] | None:
     """(is open, where its summary's text starts) for a line that only opens a fold (and its summary), else None."""
     tags = _tags(text)
-    if [t.closing for t in tags if t.name == "details"] != [False] or tags[0].name != "details" or text[:tags[0].start].strip():
+    if [t.closing for t in tags if t.name == "details"] != [False] or tags[0].name != "details":
+        return None
+    if text[:tags[0].start].strip():
         return None
     details, rest = tags[0], tags[1:]
     is_open = re.search(r"\bopen\b", text[details.start:details.end], re.I) is not None
-    summary = _summary_at(text, rest) if not text[details.end:(rest[0].start if rest else 0)].strip() else None
+    summary = _summary_at(rest) if not text[details.end:(rest[0].start if rest else 0)].strip() else None
     if summary is None:
         return (is_open, None) if _bare(text, details.end, rest) else None
     close = next((t for t in rest if t.name == "summary" and t.closing), None)
@@ -529,14 +554,14 @@ def _folds(lines: list[Line], edits: list[_Edit], warnings: list[tuple[int, str]
         opener = _opener(lines[start].text)
         closed = end < len(lines)
         if opener is None or (closed and not _is_closer(lines[end].text)):
-            warnings.append((lines[start if opener is None else end].number,
-                             "<details> shares its line with other text: left as HTML, which an imported page shows as text"))
+            warnings.append((lines[start if opener is None else end].number, "<details> shares its line with other "
+                             "text: left as HTML, which an imported page shows as text"))
             continue
         (is_open, offset), at = opener, start
         if offset is None:  # the summary, if any, is the next non-blank line
             at = next((i for i in range(start + 1, end) if lines[i].kind != BLANK), end)
             if at < end and lines[at].kind == TEXT and not lines[at].text[: lines[at].text.find("<")].strip():
-                offset = _summary_at(lines[at].text, _tags(lines[at].text))
+                offset = _summary_at(_tags(lines[at].text))
         summary = _read_summary(lines, at, offset, end) if offset is not None else None
         held: list[int] = []
         title = DEFAULT_TITLE
@@ -548,12 +573,33 @@ def _folds(lines: list[Line], edits: list[_Edit], warnings: list[tuple[int, str]
                 edits[i] = _Edit("", BLANK, frozen=True)  # its words are in the title
             if last != start and not _bare(lines[last].text, close.end, _tags(lines[last].text)):
                 edits[last] = _Edit(lines[last].text[close.end:].strip(), TEXT)  # the answer starts after </summary>
-        indent = lines[start].text[: len(lines[start].text) - len(lines[start].text.lstrip())]
-        edits[start] = _Edit(indent + fold_opener(title, is_open), FOLD_OPEN, frozen=True)
+        edits[start] = _Edit(" " * _opener_indent(lines, start) + fold_opener(title, is_open), FOLD_OPEN, frozen=True)
         if closed:
             edits[end] = _Edit("", FOLD_CLOSE, frozen=True)
         folds.append((start, end, held))
     return folds
+
+
+def _columns(text: str) -> int:
+    return len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip())
+
+
+def _opener_indent(lines: list[Line], start: int) -> int:
+    """How far a fold's first line is indented: as far as the list item it sits in allows, in steps of four.
+
+    Python-Markdown nests by four columns: `???` indented one to three is no fold at all, and indented
+    four outside a list is code. HTML's indentation meant nothing, so only a list item above keeps it.
+    """
+    own = _columns(lines[start].text)
+    item = next((i for i in range(start - 1, -1, -1) if lines[i].kind != BLANK and _columns(lines[i].text) < own), None)
+    if item is None or not LIST_ITEM.match(lines[item].text):
+        return 0
+    top = item  # Python-Markdown starts no list inside a paragraph: the lines above, up to a blank, are the list's
+    while top > 0 and lines[top - 1].kind != BLANK:
+        top -= 1
+        if not LIST_ITEM.match(lines[top].text) and not _columns(lines[top].text):
+            return 0
+    return own // 4 * 4 if LIST_ITEM.match(lines[top].text) else 0
 
 
 def _folds_of_navigation(folds, edits: list[_Edit], dropped: dict[int, str]) -> dict[int, str]:

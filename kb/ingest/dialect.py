@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from kb.ingest.blocks import HEADING, ITEM, PARAGRAPH, Block, parse_blocks
+from kb.ingest.cleanup import plain_title
 from kb.ingest.lines import DocumentError, Line
 from kb.ingest.markers import (BARE_NUMBER, BOLD_LINE, NUMBERED_BOLD, UNNUMBERED, QuestionMarker, match_part,
                                match_question, numbered_title, split_marks, strip_emphasis, title_and_links)
@@ -162,7 +163,7 @@ def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool]
 
 
 def _titled(number: int, title: str, links: str, label: str = "") -> QuestionMarker:
-    title, marks, points = split_marks(strip_emphasis(title))
+    title, marks, points = split_marks(plain_title(strip_emphasis(title)))
     return QuestionMarker(number, title, points, links, label, marks)
 
 
@@ -250,7 +251,7 @@ def _pick(options: dict[Dialect, list[Candidate]], lines: list[Line]) -> Dialect
     best = max(options, key=lambda d: (scores[d], -order.index(d.shape), -(d.level or 0)))
     # Questions labelled as such win when they are a real sequence (a label is the most explicit sign there is).
     labelled = Dialect("q-markers", None)
-    if labelled in scores and best != labelled and len(options[labelled]) >= 2 and scores[labelled] >= 0.5 * scores[best]:
+    if labelled in scores and best != labelled and scores[labelled] >= 0.5 * scores[best]:
         best = labelled
     if best.shape == "headings":
         # Deeper headings under headings that only group them: the deeper level holds the questions.
@@ -266,6 +267,9 @@ def _pick(options: dict[Dialect, list[Candidate]], lines: list[Line]) -> Dialect
 def choose(lines: list[Line], source: str, pin: str = "", blocks: list[Block] | None = None) -> Choice:
     """The question starts of a document, numbered 1..N, with what the importer doubted."""
     found = candidates(lines, blocks)
+    first = next((i for i, line in enumerate(lines) if line.text.strip()), -1)
+    if [c.index for c in found if c.level == 1][:1] == [first] and sum(c.level == 1 for c in found) == 1:
+        found = [c for c in found if c.index != first or c.shape != "headings"]  # the document's title
     groups: dict[Dialect, list[Candidate]] = {}
     for c in found:
         groups.setdefault(_family(c), []).append(c)
@@ -283,6 +287,8 @@ def choose(lines: list[Line], source: str, pin: str = "", blocks: list[Block] | 
     else:
         options = {d: g for d, g in groups.items()
                    if d.shape != "nested" and (_score(g, lines, []) > 0 or d.shape in ("q-markers", "headings"))}
+        # Nothing reads well as questions: the best there is, rather than nothing (the outline says what was taken).
+        options = options or {d: g for d, g in groups.items() if d.shape != "nested"}
     if not options:
         raise DocumentError(source, 1, "has no question markers (expected question labels such as 'Q1:', headings, "
                                        "bold questions or a list of questions)")
@@ -291,6 +297,7 @@ def choose(lines: list[Line], source: str, pin: str = "", blocks: list[Block] | 
     if dialect != bank:
         sections = {}
     used = _adopt(used, found, dialect)
+    used = _headers(used, found, lines)
     warnings = _doubts(found, used, dialect, source)
     for c in used:
         if c.source_number is not None and c.source_number > LARGEST:
@@ -362,6 +369,26 @@ def _adopt(used: list[Candidate], found: list[Candidate], dialect: Dialect) -> l
             numbered.insert(k, c)
             used = sorted([*used, c], key=lambda x: x.index)
     return used
+
+
+def _headers(used: list[Candidate], found: list[Candidate], lines: list[Line]) -> list[Candidate]:
+    """A numbered line right above an unnumbered question is its header: "**1)** **Topic:** Fundamentals" over
+    "**Q:** How do you tell ...?" is question 1, and the header's words are marks around its title."""
+    chosen = {c.index for c in used}
+    before = {c.index: c for c in found if c.index not in chosen and c.source_number is not None and "?" not in c.marker.title}
+    out = []
+    for c in used:
+        k = c.index - 1
+        while k >= 0 and not lines[k].text.strip():
+            k -= 1
+        header = before.get(k)
+        if c.source_number is None and header is not None and header.head == 1 and header.shape == "bold":
+            marks = " ".join(x for x in (header.marker.title, c.marker.marks) if x)
+            c = replace(c, index=header.index, line=header.line, source_number=header.source_number,
+                        head=c.index + c.head - header.index,
+                        marker=replace(c.marker, label=header.marker.label, marks=marks))
+        out.append(c)
+    return out
 
 
 def _doubts(found: list[Candidate], used: list[Candidate], dialect: Dialect, source: str) -> list[str]:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from kb.ingest.cleanup import DROPPED, FOLD_CLOSE, FOLD_OPEN, clean_lines, plain_title
 from kb.ingest.blocks import HEADING as HEADING_BLOCK, PARAGRAPH, Block, parse_blocks
 from kb.ingest.dialect import Candidate, Dialect, choose, question_likeness
 from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
@@ -63,6 +64,7 @@ class Document:
     warnings: list[str]
     dialect: Dialect | None = None
     groups: list[Group] = field(default_factory=list)
+    dropped: list[tuple[int, str]] = field(default_factory=list)  # (line, why): a table of contents, "back to top"
     title: str = ""  # the preamble's own H1, if it opens with one
     preamble_span: tuple[int, int] = (1, 0)  # empty when the document starts with a question
     line_count: int = 0
@@ -98,9 +100,9 @@ def _repair(lines: list[Line], repairs: Counter) -> list[Line]:
 
 def _trim_blank(lines: list[Line]) -> list[Line]:
     start, end = 0, len(lines)
-    while start < end and lines[start].kind == BLANK:
+    while start < end and lines[start].kind in (BLANK, DROPPED):
         start += 1
-    while end > start and lines[end - 1].kind == BLANK:
+    while end > start and lines[end - 1].kind in (BLANK, DROPPED):
         end -= 1
     return lines[start:end]
 
@@ -203,7 +205,7 @@ def _answered(lines: list[Line], bank: bool) -> bool:
     """Whether lines hold an answer: not only rules, empty answer labels and placeholders (and, in a question
     bank, not only the nested items and hints of the question itself)."""
     for line in lines:
-        if line.kind == BLANK or NO_ANSWER.match(line.text.strip()):
+        if line.kind in (BLANK, DROPPED, FOLD_OPEN, FOLD_CLOSE) or NO_ANSWER.match(line.text.strip()):
             continue
         if bank and ((LIST_LINE.match(line.text) and "[x]" not in line.text.lower()) or line.text.strip().lower().startswith(("hint", "*hint", "_hint"))):
             continue
@@ -218,15 +220,17 @@ def _span(lines: list[Line], start: int, end: int) -> tuple[int, int]:
 def parse_document(text: str, source: str, dialect: str = "", base_url: str = "") -> Document:
     """Split a decoded answer sheet into repaired questions and parts; `dialect` pins the family of question starts."""
     repairs: Counter = Counter()
-    lines = _repair(classify(text, source), repairs)
+    cleaned = clean_lines(_repair(classify(text, source), repairs), source, base_url)
+    lines = cleaned.lines
     blocks = parse_blocks(lines)
     choice = choose(lines, source, dialect, blocks)
-    warnings = list(choice.warnings)
+    warnings = [*cleaned.warnings, *choice.warnings]
     heads = _group_headings(lines, choice.markers, blocks)
     starts = {lines[b.start].number: b.end - b.start for b in blocks}
     # A list item that only groups the nested questions of a bank is a section too, below the heading sections.
     below = max(heads.values(), default=0) + 1
-    sections = {i: (strip_emphasis(match_heading_text(lines, i, blocks)), depth) for i, depth in heads.items()}
+    sections = {i: (split_marks(plain_title(strip_emphasis(match_heading_text(lines, i, blocks))))[0], depth)
+                for i, depth in heads.items()}
     sections |= {i: (c.marker.title.rstrip(". "), below) for i, c in choice.sections.items()}
     bounds = sorted([(c.index, c) for c in choice.markers] + [(i, None) for i in sections], key=lambda b: b[0])
 
@@ -259,7 +263,7 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
         asked, size = ("", 0) if marker.title else _statement(intro.lines, starts)
         if asked:
             marker = replace(marker, title=asked)
-        content = [ln for ln in body if ln.kind != BLANK]
+        content = [ln for ln in body if ln.kind not in (BLANK, DROPPED)]
         answered = parts or _answered(intro.lines[size:], choice.list_family)
         if not answered and not choice.list_family:
             warnings.append(f"{source}:{lines[index].number}: question {marker.label or marker.number} has no answer; "
@@ -276,7 +280,7 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
         preamble = _trim_blank(preamble[1:])
     preamble = normalize_headings(preamble, 2)
     warnings.sort(key=lambda w: int(w[len(source) + 1:].split(":", 1)[0]))  # in source order
-    return Document(source, preamble, questions, repairs, warnings, choice.dialect, groups, title,
+    return Document(source, preamble, questions, repairs, warnings, choice.dialect, groups, cleaned.dropped, title,
                     _span(lines, 0, bounds[0][0]), len(lines), lines)
 
 

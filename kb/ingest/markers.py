@@ -67,7 +67,8 @@ UNNUMBERED = re.compile(r"^\s{0,3}(?:\#{1,6}\s*)?(?:\*\*|__)?\s*(?:Q|Question)\s
 # `1 Softmax`: a heading numbered without a dot (headings only; at most three digits, so a year stays a title).
 BARE_NUMBER = re.compile(r"^(?P<n>\d{1,3})\s+(?P<title>[^\W\d].*)$")
 # `[E]`, `[Medium]`, `[ML]`: short bracketed tags before or after a title.
-TAG = re.compile(r"^\[(?P<tag>[^\[\]\s]{1,12})\](?!\()\s*|\s*\[(?P<end>[^\[\]\s]{1,12})\](?!\()$")
+# A task-list box ("[x]", "[ ]") is the answer of a quiz, not a tag.
+TAG = re.compile(r"^\[(?![xX]\])(?P<tag>[^\[\]\s]{1,12})\](?!\()\s*|\s*\[(?![xX]\])(?P<end>[^\[\]\s]{1,12})\](?!\()$")
 POINTS = re.compile(r"\s*[(\[](?P<points>\d+(?:\.\d+)?)\s*(?:points?|pts?|marks?)[)\]]\s*$", re.I)
 
 
@@ -115,6 +116,12 @@ class PartMarker:
     label: str  # normalised: "a", "ii"
     title: str  # the prompt written on the marker line, "" if none
     body: str = ""  # an answer written on the marker line itself
+
+
+def plain_title(text: str) -> str:
+    from kb.ingest.cleanup import plain_title as plain  # cleanup reads Markdown with markdown-it; it imports us
+
+    return plain(text)
 
 
 def strip_emphasis(text: str) -> str:
@@ -168,7 +175,7 @@ def match_question(line: str) -> QuestionMarker | None:
         return QuestionMarker(number, "", points, body=words.strip(), label=label)
     prompt = heading or whole_bold or m["sep"] in ("—", "–", "-", "--")
     title, body = _title_or_body(words, prompt)
-    title, marks, more = split_marks(title)
+    title, marks, more = split_marks(plain_title(title) if title else title)
     return QuestionMarker(number, title, points or more, body, label, marks)
 
 

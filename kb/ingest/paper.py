@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kb.ingest.cleanup import section_text
 from kb.ingest.document import Document, Question
 
 
@@ -28,12 +29,6 @@ def _number(question: Question) -> int:
     """The number the source gives a question ("Q3", "Question 3", "3"), else its position."""
     digits = "".join(ch for ch in question.label.rsplit("·", 1)[-1] if ch.isdigit())
     return int(digits) if digits else question.marker.number
-
-
-def _text(lines) -> str:
-    from kb.ingest.render import section_markdown  # the one place that joins lines into page Markdown
-
-    return section_markdown(lines)
 
 
 def match_statements(answers: Document, paper: Document) -> tuple[dict[int, Statement], list[str]]:
@@ -55,8 +50,8 @@ def match_statements(answers: Document, paper: Document) -> tuple[dict[int, Stat
                             f"{paper.source}")
             continue
         answered.add(n)
-        parts = {s.part.label: "\n\n".join(x for x in (s.part.title, _text(s.lines)) if x) for s in asked.parts}
-        statements[q.marker.number] = Statement(asked.marker.title, _text(asked.intro.lines), parts,
+        parts = {s.part.label: "\n\n".join(x for x in (s.part.title, section_text(s.lines)) if x) for s in asked.parts}
+        statements[q.marker.number] = Statement(asked.marker.title, section_text(asked.intro.lines), parts,
                                                 f"{paper.source}:{asked.first_line}")
         missing = sorted(set(parts) - {s.part.label for s in q.parts}) if q.parts else []
         if missing:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from kb import slugs
+from kb.ingest.cleanup import section_text
+from kb.ingest.dialect import question_likeness
 from kb.ingest.document import Question, Section
 from kb.ingest.lines import Line
 from kb.ingest.meta import Note
@@ -20,20 +22,6 @@ from kb.pages import Part, QuestionPage, body_hash
 
 if TYPE_CHECKING:
     from kb.ingest.importer import Source
-
-
-def _lines_text(lines: list[Line]) -> str:
-    """Join lines, collapsing runs of blank lines to one."""
-    out: list[str] = []
-    for line in lines:
-        text = line.text.rstrip()
-        if not text and (not out or not out[-1]):
-            continue
-        out.append(text)
-    return "\n".join(out).strip("\n")
-
-
-section_markdown = _lines_text
 
 
 def quoted(markdown: str) -> str:
@@ -52,6 +40,8 @@ def question_title(source: Source, question: Question) -> str:
     if statement and statement.title:
         return statement.title
     first = question.parts[0].part.title if question.parts and question.parts[0].part.title else ""
+    if first.endswith(".") and question_likeness(first, False, False, "paragraph") < 0.8:
+        first = ""  # "(a) The KL term pulls every code towards the prior.": an answer, not a title
     return first or f"Question {question.marker.number}"
 
 
@@ -94,11 +84,11 @@ def question_page(source: Source, question: Question) -> QuestionPage:
     title = question_title(source, question)
     statement = source.statements.get(number)
     asked = quoted(statement.intro) if statement and statement.intro else ""
-    blocks = [f"# Q{number}. {title}", provenance(question), asked, _lines_text(question.intro.lines),
+    blocks = [f"# Q{number}. {title}", provenance(question), asked, section_text(question.intro.lines),
               OPEN if question.open else "", *_notes(source, number, "")]
     for section in question.parts:
         asked = quoted(statement.parts[section.part.label]) if statement and statement.parts.get(section.part.label) else ""
-        blocks += [part_heading(section), asked, _lines_text(section.lines), *_notes(source, number, section.part.label)]
+        blocks += [part_heading(section), asked, section_text(section.lines), *_notes(source, number, section.part.label)]
     body = "\n\n".join(b for b in blocks if b) + "\n"
     parts = tuple(
         Part(s.part.label, s.part.title or f"Part ({s.part.label})", slugs.part_anchor(s.part.label))
@@ -135,14 +125,14 @@ def collection_page(source: Source) -> str:
     doc = source.document
     title = source.meta.title or doc.title or source.collection.replace("-", " ").capitalize()
     own_title = f"## {doc.title}" if doc.title and source.meta.title else ""  # the source's H1 is kept, one level down
-    blocks = [f"# {title}", source.meta.description.strip(), own_title, _lines_text(doc.preamble)]
+    blocks = [f"# {title}", source.meta.description.strip(), own_title, section_text(doc.preamble)]
     if source.paper is not None and source.paper.preamble:
-        blocks += ["## From the exam paper", _lines_text(source.paper.preamble)]
+        blocks += ["## From the exam paper", section_text(source.paper.preamble)]
     for group in doc.groups:
         listed = [q for q in doc.questions if q.group == group.title]
         links = "\n".join(f"- [Q{q.marker.number}. {_link_text(question_title(source, q))}]"
                           f"({slugs.question_slug(q.marker.number)}.md)" for q in listed)
-        blocks += [f"{'#' * min(group.depth + 1, 6)} {group.title}", _lines_text(group.intro), links]
+        blocks += [f"{'#' * min(group.depth + 1, 6)} {group.title}", section_text(group.intro), links]
     body = "\n\n".join(b for b in blocks if b) + "\n"
     meta = {"collection": source.collection, "title": title, "source": source.rel, "hash": body_hash(body)}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n" + body

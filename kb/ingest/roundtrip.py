@@ -48,6 +48,7 @@ def check(document: Document, pages: dict[str, str]) -> list[str]:
     starts |= {s.marker_line: f"{s.part.label} {s.part.title} {s.part.body}" for q in document.questions for s in q.parts}
     if document.title:
         starts[_title_line(document)] = document.title
+    starts |= {number: "" for number, _ in document.dropped}  # left out on purpose, and listed by --check
     by_number = {line.number: line for line in document.lines}
     for place, (first, last) in spans(document):
         need = _words(" ".join(starts.get(n, by_number[n].text) for n in range(first, last + 1)))
