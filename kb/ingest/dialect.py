@@ -215,7 +215,7 @@ def _score(members: list[Candidate], lines: list[Line], heads: list[int]) -> flo
             # a restart right after a section heading is a new section's numbering; anything else, a list in an answer
             between = bisect.bisect(heads, members[k].index) - bisect.bisect(heads, members[k - 1].index)
             score -= 0.3 if after == 1 and between else 1.5
-    titles = [c.marker.title.lower() for c in members if c.marker.title]
+    titles = [c.marker.title.lower() for c in members if c.marker.title and c.source_number is None]  # a number tells apart
     score -= 1.0 * (len(titles) - len(set(titles)))
     if members[0].shape != "list":
         ends = [c.index for c in members[1:]] + [len(lines)]
@@ -254,9 +254,9 @@ def _pick(options: dict[Dialect, list[Candidate]], lines: list[Line]) -> Dialect
     if labelled in scores and best != labelled and scores[labelled] >= 0.5 * scores[best]:
         best = labelled
     if best.shape == "headings":
-        # Deeper headings under headings that only group them: the deeper level holds the questions.
-        deeper = sorted((d for d in options if d.shape == "headings" and d.level > best.level and scores[d] > 0),
-                        key=lambda d: d.level)
+        # Deeper headings, bold questions or numbered items under headings that only group them hold the questions.
+        deeper = sorted((d for d in options if d != best and scores[d] > 0 and (d.shape != "headings" or d.level > best.level)),
+                        key=lambda d: (d.shape != "headings", d.level or 0, -scores[d]))
         for d in deeper:
             if _sections_only(options[best], options[d], lines):
                 best = d
@@ -346,10 +346,26 @@ def _members(family: list[Candidate], dialect: Dialect) -> list[Candidate]:
         # Every item of a list most of whose items ask something: "43. Cross-validation." is a question of the bank too.
         lists = {c.parent for c in family}
         kept = {p for p in lists if 2 * sum(c.parent == p for c in asking) >= sum(c.parent == p for c in family)}
+        # A list whose numbers continue the bank's ("1) Gradient" under one heading, "2) ...?" under the next).
+        last = None
+        for c in family:
+            if c.parent not in kept and c.source_number is not None and last is not None and c.source_number == last + 1:
+                kept.add(c.parent)
+            if c.parent in kept and c.source_number is not None:
+                last = c.source_number
+        for c in reversed(family):
+            if c.parent not in kept and c.source_number is not None and last is not None and c.source_number == last - 1:
+                kept.add(c.parent)
+            if c.parent in kept and c.source_number is not None:
+                last = c.source_number
         return [c for c in family if c.parent in kept] or list(family)
     marks = {c.marker.marks for c in asking if c.marker.marks}
-    # "**Precision-recall trade-off ⭐️**" has no `?`, but wears the marks its neighbours' questions wear.
-    return [c for c in family if c.score >= 1.0 or (c.marker.marks and c.marker.marks in marks)] or list(family)
+    # "**Precision-recall trade-off ⭐️**" has no `?`, but wears the marks its neighbours' questions wear; and
+    # "**2.** Gradient" has none, but its number follows the sequence of the others.
+    numbers = [c.source_number for c in family if c.source_number is not None]
+    sequence = len(numbers) >= 2 and 2 * sum(b == a + 1 for a, b in zip(numbers, numbers[1:])) >= len(numbers) - 1
+    return [c for c in family if c.score >= 1.0 or (c.marker.marks and c.marker.marks in marks)
+            or (sequence and c.source_number is not None)] or list(family)
 
 
 def _adopt(used: list[Candidate], found: list[Candidate], dialect: Dialect) -> list[Candidate]:

@@ -207,8 +207,9 @@ def _answered(lines: list[Line], bank: bool) -> bool:
     for line in lines:
         if line.kind in (BLANK, DROPPED, FOLD_OPEN, FOLD_CLOSE) or NO_ANSWER.match(line.text.strip()):
             continue
-        if bank and ((LIST_LINE.match(line.text) and "[x]" not in line.text.lower()) or line.text.strip().lower().startswith(("hint", "*hint", "_hint"))):
-            continue
+        said = LIST_LINE.sub("", line.text).strip(" *_").lower()
+        if bank and (said.startswith("hint") or (LIST_LINE.match(line.text) and said.endswith("?"))):
+            continue  # a hint or a sub-question of the bank's question is no answer to it
         return True
     return False
 
