@@ -18,7 +18,9 @@ from kb.ingest.lines import CODE, MATH, Line
 HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
 OPAQUE = (CODE, MATH, "dropped", "fold-open", "fold-close")  # line kinds whose content is no Markdown structure
 
-_PARSER = MarkdownIt("commonmark").disable(["code", "html_block"])
+# Blocks only: a heading's inline token keeps its source text, and inline parsing would cost as much again.
+# Fences reach the parser as blank lines and link definitions start no question, so neither rule is tried.
+_PARSER = MarkdownIt("commonmark").disable(["code", "html_block", "inline", "fence", "reference"])
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,13 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
     if base_url and urlsplit(base_url).scheme not in ("http", "https"):
         raise ValueError(f"base_url must be an http(s) address, got {base_url!r}")
     # Python-Markdown ends a line at a lone carriage return too: outside code and math it becomes a space.
-    view = [line if line.kind in (CODE, MATH) else replace(line, text=line.text.replace("\r", " ")) for line in lines]
+    view = [line if line.kind in (CODE, MATH) or "\r" not in line.text else replace(line, text=line.text.replace("\r", " "))
+            for line in lines]
+    if not any("[" in line.text or "<" in line.text for line in view if line.kind not in (CODE, MATH)):
+        # No link, definition, table of contents or fold anywhere (most plain answer sheets): no parse needed.
+        why = {n: "back-to-top link" for n, line in enumerate(view) if line.kind == TEXT and _is_back_to_top(line.text, {})}
+        out = [replace(line, kind=DROPPED, text=lines[n].text) if n in why else line for n, line in enumerate(view)]
+        return Cleaned(out, [], [(lines[n].number, why[n]) for n in sorted(why)])
     edits = [_Edit(line.text, line.kind, frozen=line.kind in (CODE, MATH)) for line in view]
     if any("details" in e.text.lower() for e in edits if not e.frozen):
         _freeze_indented_code(edits, {})  # `<details>` shown as code stays code
@@ -673,8 +679,14 @@ def section_text(lines: list[Line]) -> str:
     return "\n".join(out).strip("\n")
 
 
+# Characters without which a title holds no markup to take out (most titles: a document has thousands).
+MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&#!~]")
+
+
 def plain_title(text: str) -> str:
     """A title with no link, emphasis, code or HTML markup; source links ("[src]", "[1]") dropped, math kept."""
+    if not MARKUP_CHARS.search(text):
+        return " ".join(text.split())
     return _plain(CLOSING_HASHES.sub("", text), drop_sources=True)
 
 

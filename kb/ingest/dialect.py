@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from kb.ingest.blocks import HEADING, ITEM, PARAGRAPH, Block, parse_blocks
@@ -114,6 +115,10 @@ def question_likeness(title: str, labelled: bool, numbered: bool, kind: str) -> 
     return score
 
 
+# How every paragraph that may start a question begins: bold, a question word's letter, a part's parenthesis.
+PARAGRAPH_START = re.compile(r"\s{0,3}(?:[*_(]|[QqPpEeIi])")
+
+
 def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool] | None:
     """(family, marker, labelled) for a block that could start a question, or None."""
     raw = lines[block.start].text
@@ -141,6 +146,8 @@ def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool]
         title, links = title_and_links(text)
         # Nested items are never a family of their own: they join a chosen list (`_expand`).
         return "list" if block.depth == 1 else "nested", _titled(block.ordinal or 0, title, links, label), False
+    if not PARAGRAPH_START.match(raw) and not raw.rstrip().endswith("?"):
+        return None  # most paragraphs: prose, which no pattern below takes
     found = match_question(raw)
     if found:
         return "q-markers", found, True
@@ -344,8 +351,8 @@ def _members(family: list[Candidate], dialect: Dialect) -> list[Candidate]:
     asking = [c for c in family if _asks(c)] if dialect.shape == "list" else [c for c in family if c.score >= 1.0]
     if dialect.shape == "list":
         # Every item of a list most of whose items ask something: "43. Cross-validation." is a question of the bank too.
-        lists = {c.parent for c in family}
-        kept = {p for p in lists if 2 * sum(c.parent == p for c in asking) >= sum(c.parent == p for c in family)}
+        items, asked = Counter(c.parent for c in family), Counter(c.parent for c in asking)
+        kept = {p for p in items if 2 * asked[p] >= items[p]}
         # A list whose numbers continue the bank's ("1) Gradient" under one heading, "2) ...?" under the next).
         last = None
         for c in family:

@@ -80,6 +80,8 @@ def _is_mark(ch: str) -> bool:
 
 def split_marks(title: str) -> tuple[str, str, str]:
     """(title, marks, points) from a title with tags, emoji or points around it: "[E] What is X? 👶"."""
+    if title[:1].isalnum() and (title[-1:].isalnum() or title[-1:] in "?.!:") and "[" not in title:
+        return title.strip(), "", ""  # most titles: nothing around them
     marks: list[str] = []
     points = ""
     while True:
@@ -126,6 +128,8 @@ def plain_title(text: str) -> str:
 
 def strip_emphasis(text: str) -> str:
     """Drop bold markers and a trailing colon: headings carry neither."""
+    if "*" not in text and "_" not in text and "  " not in text and not text.rstrip().endswith(":"):
+        return text.strip()  # most lines: nothing to drop
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text).strip()
     text = text.strip("*_ ").strip()
     text = re.sub(r"\s*:\s*$", "", text).strip()
