@@ -57,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kb.concepts.concept import load_concepts  # noqa: E402
 from kb.concepts.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
 from kb.ingest.importer import StrictError, planned_questions, run  # noqa: E402
-from kb.ingest.render import question_title  # noqa: E402
+from kb.ingest.render import question_title, source_label  # noqa: E402
 from kb.ingest.lock import LockBusy  # noqa: E402
 from kb.pages import PageError  # noqa: E402
 from kb.ingest.lines import DocumentError  # noqa: E402
@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
               + (f" (converted from {source.converted.format}: {source.converted_rel})" if source.converted else ""))
         print(f"  dialect: {doc.dialect.describe()}, {len(doc.questions)} questions"
               + (" (pinned in the meta file)" if source.meta.dialect else ""))
+        if source.paper is not None:
+            print(f"  exam paper: {source.meta.paper}, {len(source.paper.questions)} questions, "
+                  f"{len(source.statements)} matched to an answer (read with this source, not as a collection)")
         if args.check:
             for line in outline(source):
                 print(f"  {line}")
@@ -157,7 +160,7 @@ def outline(source) -> list[str]:
     for q in doc.questions:
         parts = "; ".join(f"({s.part.label}) {s.part.title}".rstrip() for s in q.parts)
         group = f" [section: {q.group}]" if q.group else ""
-        label = f" (source: {q.label})" if q.label and q.label != f"Q{q.marker.number}" else ""
+        label = f" (source: {source_label(q)})" if source_label(q) else ""
         places.append((q.span, f"Q{q.marker.number}{label} {question_title(source, q)!r}{group}"
                        + (" [open question]" if q.open else "") + (f" parts: {parts}" if parts else "")))
     return [f"lines {first}-{last}: {text}" for (first, last), text in sorted(places)]

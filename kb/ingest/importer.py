@@ -52,6 +52,7 @@ class Source:
     converted_rel: str = ""  # project-relative path where that Markdown is kept for a reviewer
     paper: Document | None = None  # the exam paper the meta file names, read like any document
     statements: dict[int, Statement] = field(default_factory=dict)  # page number -> the paper's statement
+    paper_converted: Converted | None = None
 
 CONVERTED_DIR = "build/converted"  # beside docs/: derived, never edited, rewritten by every import
 
@@ -103,7 +104,8 @@ def load_source(path: Path, project_root: Path) -> Source:
         if not paper_path.is_file():
             raise DocumentError(meta.path, 1, f"key 'paper': {meta.paper} is not a file beside {path.name}")
         source.paper, paper_converted, _ = read_document(paper_path, f"{CONVERTED_DIR}/{collection}.paper.md")
-        source.statements, said = match_statements(document, source.paper)
+        source.paper_converted = paper_converted if paper_converted.converted else None
+        source.statements, said = match_statements(document, source.paper, meta.paper)
         source.warnings += [*paper_converted.warnings, *source.paper.warnings, *said]
     return source
 
@@ -217,13 +219,14 @@ def apply(decisions: list[Decision], docs: Path, sources: list[Source] = ()) -> 
     Markdown the converters made where a reviewer can read it."""
     staging.stage_and_move([(d.file.path, d.file.content) for d in decisions if d.status in WRITTEN], docs)
     root = docs.resolve().parent
-    for s in sources:
-        if s.converted:
-            target = root / s.converted_rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(s.converted.text, encoding="utf-8")
-            os.replace(tmp, target)
+    kept = [(s.converted_rel, s.converted) for s in sources if s.converted]
+    kept += [(f"{CONVERTED_DIR}/{s.collection}.paper.md", s.paper_converted) for s in sources if s.paper_converted]
+    for rel, converted in kept:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(converted.text, encoding="utf-8")
+        os.replace(tmp, target)
 
 
 def stale_pages(source: Source, files: list[PlannedFile], docs: Path) -> list[str]:

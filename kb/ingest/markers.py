@@ -31,7 +31,8 @@ PART = re.compile(
         (?P<bold>\*\*|__)?\s*
         (?:(?:Part\s+\(?(?P<plabel>[A-Za-z]|[ivxIVX]{1,4})\)?[:.)]?)      # Part (a) / Part A.
           |(?:\((?P<label>[a-z]|[ivx]{1,4})\)[:.]?)                       # (a)  (ii)
-          |(?:(?P<blabel>[a-z])\)))                                        # a)
+          |(?:(?P<blabel>[a-z])\))                                         # a)
+          |(?:(?P<dlabel>[a-z])\.(?=\s|$)))                                  # a.  (as a PDF prints a lettered list)
         (?P<rest>.*)$""",
     re.X,
 )
@@ -187,7 +188,7 @@ def match_part(line: str) -> PartMarker | None:
     m = PART.match(line)
     if not m:
         return None
-    label = (m["plabel"] or m["label"] or m["blabel"]).lower()
+    label = (m["plabel"] or m["label"] or m["blabel"] or m["dlabel"]).lower()
     rest = m["rest"]
     if m["blabel"] and rest and not rest[0].isspace():
         return None  # "a)b" is not a marker

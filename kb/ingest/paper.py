@@ -21,7 +21,7 @@ class Statement:
 
     title: str
     intro: str  # Markdown
-    parts: dict[str, str] = field(default_factory=dict)  # label -> Markdown
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (the part's title, its Markdown)
     where: str = ""  # "paper.pdf:12", for reports
 
 
@@ -31,8 +31,9 @@ def _number(question: Question) -> int:
     return int(digits) if digits else question.marker.number
 
 
-def match_statements(answers: Document, paper: Document) -> tuple[dict[int, Statement], list[str]]:
-    """{answer page number: the paper's statement}, and what did not match (as "file:line: message")."""
+def match_statements(answers: Document, paper: Document, name: str) -> tuple[dict[int, Statement], list[str]]:
+    """{answer page number: the paper's statement}, and what did not match (as "file:line: message"); `name` is
+    the paper's file as the meta file names it."""
     by_number: dict[int, Question] = {}
     warnings = []
     for q in paper.questions:
@@ -46,11 +47,10 @@ def match_statements(answers: Document, paper: Document) -> tuple[dict[int, Stat
         n = _number(q)
         asked = by_number.get(n)
         if asked is None:
-            warnings.append(f"{answers.source}:{q.first_line}: answer {q.label or n} has no question {n} in the paper "
-                            f"{paper.source}")
+            warnings.append(f"{answers.source}:{q.first_line}: answer {q.label or n} has no question {n} in the paper {name}")
             continue
         answered.add(n)
-        parts = {s.part.label: "\n\n".join(x for x in (s.part.title, section_text(s.lines)) if x) for s in asked.parts}
+        parts = {s.part.label: (s.part.title, section_text(s.lines)) for s in asked.parts}
         statements[q.marker.number] = Statement(asked.marker.title, section_text(asked.intro.lines), parts,
                                                 f"{paper.source}:{asked.first_line}")
         missing = sorted(set(parts) - {s.part.label for s in q.parts}) if q.parts else []
@@ -59,5 +59,5 @@ def match_statements(answers: Document, paper: Document) -> tuple[dict[int, Stat
                             f"{', '.join(f'({m})' for m in missing)} that the answer does not")
     for n, q in by_number.items():
         if n not in answered:
-            warnings.append(f"{paper.source}:{q.first_line}: question {n} of the paper has no answer in {answers.source}")
+            warnings.append(f"{paper.source}:{q.first_line}: question {n} of the paper {name} has no answer in {answers.source}")
     return statements, warnings

@@ -18,6 +18,7 @@ from kb.ingest.dialect import question_likeness
 from kb.ingest.document import Question, Section
 from kb.ingest.lines import Line
 from kb.ingest.meta import Note
+from kb.ingest.paper import Statement
 from kb.pages import Part, QuestionPage, body_hash
 
 if TYPE_CHECKING:
@@ -45,10 +46,14 @@ def question_title(source: Source, question: Question) -> str:
     return first or f"Question {question.marker.number}"
 
 
-def part_heading(section: Section) -> str:
-    part = section.part
-    title = part.title or f"Part ({part.label})"
-    return f"## ({part.label}) {title} {{#{slugs.part_anchor(part.label)}}}"
+def part_title(section: Section, statement: Statement | None) -> str:
+    """The part's title: the exam paper's, when the paper states the part, else the answer sheet's own."""
+    asked = statement.parts.get(section.part.label, ("", ""))[0] if statement else ""
+    return asked or section.part.title or f"Part ({section.part.label})"
+
+
+def part_heading(section: Section, statement: Statement | None = None) -> str:
+    return f"## ({section.part.label}) {part_title(section, statement)} {{#{slugs.part_anchor(section.part.label)}}}"
 
 
 def note_block(note: Note) -> str:
@@ -66,12 +71,18 @@ def _notes(source: Source, number: int, part: str) -> list[str]:
 OPEN = "_The source gives no answer to this question yet._"
 
 
+def source_label(question: Question) -> str:
+    """The source's own label when the page's number does not already say it ("Week 2 · Q1", "Q4" on page 3)."""
+    plain = re.fullmatch(rf"(?:Q|Question\s*)?{question.marker.number}", question.label)
+    return "" if plain or not question.label else question.label
+
+
 def provenance(question: Question) -> str:
     """The line under the title that says what the source calls the question, and the marks it wore; "" for plain Q<N>."""
     marker = question.marker
     said = []
-    if question.label and not re.fullmatch(rf"(?:Q|Question\s*)?{marker.number}", question.label):
-        said.append(f"Source: {question.label}")  # the page's number says no less
+    if source_label(question):
+        said.append(f"Source: {question.label}")
     if marker.marks:
         said.append(marker.marks)
     if marker.points:
@@ -87,13 +98,13 @@ def question_page(source: Source, question: Question) -> QuestionPage:
     blocks = [f"# Q{number}. {title}", provenance(question), asked, section_text(question.intro.lines),
               OPEN if question.open else "", *_notes(source, number, "")]
     for section in question.parts:
-        asked = quoted(statement.parts[section.part.label]) if statement and statement.parts.get(section.part.label) else ""
-        blocks += [part_heading(section), asked, section_text(section.lines), *_notes(source, number, section.part.label)]
+        asked, text = statement.parts.get(section.part.label, ("", "")) if statement else ("", "")
+        # Under the paper's own part title, what the answer sheet wrote on its part line is the answer's first words.
+        own = section.part.title if asked and section.part.title else ""
+        blocks += [part_heading(section, statement), quoted(text) if text else "", own, section_text(section.lines),
+                   *_notes(source, number, section.part.label)]
     body = "\n\n".join(b for b in blocks if b) + "\n"
-    parts = tuple(
-        Part(s.part.label, s.part.title or f"Part ({s.part.label})", slugs.part_anchor(s.part.label))
-        for s in question.parts
-    )
+    parts = tuple(Part(s.part.label, part_title(s, statement), slugs.part_anchor(s.part.label)) for s in question.parts)
     tags = [str(t) for t in source.meta.questions.get(number, {}).get("tags") or []]
     if question.group and question.group not in tags:
         tags.append(question.group)  # a section heading is a tag the reader can follow
@@ -126,8 +137,9 @@ def collection_page(source: Source) -> str:
     title = source.meta.title or doc.title or source.collection.replace("-", " ").capitalize()
     own_title = f"## {doc.title}" if doc.title and source.meta.title else ""  # the source's H1 is kept, one level down
     blocks = [f"# {title}", source.meta.description.strip(), own_title, section_text(doc.preamble)]
-    if source.paper is not None and source.paper.preamble:
-        blocks += ["## From the exam paper", section_text(source.paper.preamble)]
+    if source.paper is not None and (source.paper.title or source.paper.preamble):
+        paper_title = f"### {source.paper.title}" if source.paper.title else ""
+        blocks += [f"## From the exam paper {source.meta.paper}", paper_title, section_text(source.paper.preamble)]
     for group in doc.groups:
         listed = [q for q in doc.questions if q.group == group.title]
         links = "\n".join(f"- [Q{q.marker.number}. {_link_text(question_title(source, q))}]"

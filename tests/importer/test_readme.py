@@ -1,35 +1,49 @@
-"""Every marker example the README names really imports: the README's list is true."""
+"""Every format and layout example the README names really imports: the README's tables are true."""
 
 import re
 from pathlib import Path
 
 import pytest
 
+from kb.ingest.convert import EXTENSIONS, FORMATS
 from kb.ingest.document import parse_document
 from kb.ingest.markers import ROMAN, match_part
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-PARAGRAPH = README[README.index("The importer recognises question markers such as"):]
-QUESTIONS = re.findall(r"`([^`]+)`", PARAGRAPH[:PARAGRAPH.index("Of all the shapes")])
-PARTS = re.findall(r"`([^`]+)`", PARAGRAPH[PARAGRAPH.index("recognises parts such as"):PARAGRAPH.index("a part marker followed")])
-SECTION = re.search(r"Section headings above the questions, such as `([^`]+)`", PARAGRAPH)[1]
+SECTION = README[README.index("**Add a document.**"):README.index("## Other commands")]
 
 
-def test_the_readme_names_the_markers_the_issue_asked_for():
-    assert len(QUESTIONS) == 17 and len(PARTS) == 8
-    for shape in ("### 1. What is X?", "**Q5.** Is Z equivalent to W?", "Question 1) What is X?", "## What is Y?"):
-        assert shape in QUESTIONS
+def table(after: str) -> list[list[str]]:
+    """The rows of the first Markdown table after `after`, as cells."""
+    rest = SECTION[SECTION.index(after):]
+    lines = [ln for ln in rest.split("\n\n", 2)[1].splitlines() if ln.startswith("|")]
+    return [[c.strip() for c in ln.strip("|").split(" | ")] for ln in lines[2:]]
 
 
-@pytest.mark.parametrize("example", QUESTIONS)
-def test_each_question_marker_example_imports_as_one_question(example):
-    doc = parse_document(f"Preamble.\n\n{example}\n\nThe answer.\n", "readme.md")
-    assert len(doc.questions) == 1, example
-    question = doc.questions[0]
-    assert "The answer." in [line.text for line in question.intro.lines]
-    assert "[[src]" not in question.marker.title and "**" not in question.marker.title
-    if example.rstrip("*").endswith("?"):
-        assert question.marker.title.endswith("?")  # the question on the marker line is the title
+FORMAT_ROWS = table("*Formats.*")
+LAYOUT_ROWS = table("*Layouts.*")
+PARTS = re.findall(r"`([^`]+)`", SECTION[SECTION.index("recognises parts such as"):SECTION.index("a part marker followed")])
+
+
+def test_the_readme_lists_every_format_the_importer_reads():
+    listed = {ext for row in FORMAT_ROWS for ext in re.findall(r"`(\.\w+)`", row[1])}
+    assert listed == set(EXTENSIONS)
+    assert len(FORMAT_ROWS) == len(FORMATS) == 8
+
+
+def test_the_readme_shows_the_layouts_the_issue_named():
+    assert len(LAYOUT_ROWS) >= 15
+    examples = " ".join(row[1] for row in LAYOUT_ROWS)
+    for shape in ("👶", "### Q1: What are autoencoders? ###", "41. [E]", "### Inline Question 1:", "##  1 Softmax"):
+        assert shape in examples
+
+
+@pytest.mark.parametrize("layout, example, title", LAYOUT_ROWS, ids=[row[0] for row in LAYOUT_ROWS])
+def test_each_layout_example_imports_as_one_question_with_its_title(layout, example, title):
+    lines = re.findall(r"`([^`]+)`", example)
+    doc = parse_document("Preamble.\n\n" + "\n\n".join(lines) + "\n\nThe answer, in the source's words.\n", "readme.md")
+    assert [q.marker.title for q in doc.questions] == [title], (layout, doc.dialect)
+    assert not [w for w in doc.warnings if "round trip" in w]
 
 
 @pytest.mark.parametrize("example", PARTS)
@@ -44,6 +58,6 @@ def test_each_part_marker_example_imports_as_a_part(example):
     assert last.part.label == marker.label and "The part's answer." in [line.text for line in last.lines]
 
 
-def test_the_section_heading_example_becomes_a_group():
-    doc = parse_document(f"**What is X?**\n\nA.\n\n{SECTION}\n\n**What is Y?**\n\nB.\n", "readme.md")
-    assert [q.group for q in doc.questions] == ["", SECTION.lstrip("# ")]
+def test_reasons_on_consecutive_lines_stay_a_list():
+    doc = parse_document("## Q1: Why?\n\nReasons:\na) speed\nb) memory\n\n## Q2: How?\n\nSo.\n", "readme.md")
+    assert doc.questions[0].parts == [] and "a) speed" in [line.text for line in doc.questions[0].intro.lines]
