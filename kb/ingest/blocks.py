@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from kb.ingest.lines import CODE, MATH, Line
 
-HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
+HEADING, PARAGRAPH, ITEM, QUOTE = "heading", "paragraph", "item", "quote"
 OPAQUE = (CODE, MATH, "dropped", "fold-open", "fold-close")  # line kinds whose content is no Markdown structure
 
 # Blocks only: a heading's inline token keeps its source text, and inline parsing would cost as much again.
@@ -25,7 +25,7 @@ _PARSER = MarkdownIt("commonmark").disable(["code", "html_block", "inline", "fen
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # HEADING, PARAGRAPH or ITEM (an item of a list at the top level)
+    kind: str  # HEADING, PARAGRAPH, ITEM (an item of a list, at any depth) or QUOTE (a blockquote at the top level)
     start: int  # index of its first line in the document's lines
     end: int  # index past its last line
     level: int = 0  # heading level (1-6)
@@ -61,6 +61,8 @@ def parse_blocks(lines: list[Line]) -> list[Block]:
                 blocks.append(Block(ITEM, start, end, ordinal=int(info) if info.isdigit() else None,
                                     ordered=ordered[-1], parent=lists[-1], depth=depth, up=items[-1] if items else -1))
             items.append(start)
+        elif tok.type == "blockquote_open" and not depth and not tok.level and tok.map:
+            blocks.append(Block(QUOTE, tok.map[0], tok.map[1]))  # "> What is overfitting? 👶"
         elif depth or tok.level:
             continue  # inside a list item or a blockquote: part of something else
         elif tok.type == "heading_open" and tok.map:

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from kb.ingest.blocks import HEADING, ITEM, PARAGRAPH, Block, parse_blocks
+from kb.ingest.blocks import HEADING, ITEM, PARAGRAPH, QUOTE, Block, parse_blocks
 from kb.ingest.cleanup import plain_title
 from kb.ingest.lines import DocumentError, Line
 from kb.ingest.markers import (BARE_NUMBER, BOLD_LINE, NUMBERED_BOLD, UNNUMBERED, QuestionMarker, match_part,
@@ -32,6 +32,7 @@ SHAPES = {
     "headings": "headings",
     "bold": "bold paragraphs",
     "list": "list items",
+    "quotes": "quoted lines",
     "lines": "lines ending in '?'",
 }
 # Older pins (before families), read as the family they name.
@@ -137,8 +138,13 @@ def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool]
         if numbered:
             return "headings", _titled(numbered[0], numbered[1], links, str(numbered[0])), False
         return "headings", _titled(0, title, links), False
+    if block.kind == QUOTE:
+        got = _paragraph(re.sub(r"^\s{0,3}>\s?", "", raw))
+        return got and (("quotes" if got[0] != "q-markers" else got[0]), *got[1:])
     if block.kind == ITEM:
         text = re.sub(r"^\s*(?:\d{1,9}[.)]|[-*+])\s*", "", raw)
+        if not text.strip() and block.ordinal is not None and block.start + 1 < len(lines):
+            text = lines[block.start + 1].text  # "1." alone, the question on the next line
         found = match_question(text) if block.depth == 1 else None
         if found and found.title:
             return "q-markers", found, True
@@ -146,7 +152,13 @@ def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool]
         title, links = title_and_links(text)
         # Nested items are never a family of their own: they join a chosen list (`_expand`).
         return "list" if block.depth == 1 else "nested", _titled(block.ordinal or 0, title, links, label), False
-    if not PARAGRAPH_START.match(raw) and not raw.rstrip().endswith("?"):
+    return _paragraph(raw)
+
+
+def _paragraph(raw: str) -> tuple[str, QuestionMarker, bool] | None:
+    """(family, marker, labelled) for a paragraph's first line that could start a question, or None."""
+    asks = split_marks(raw.strip())[0].endswith("?")  # "What is X? 👶"
+    if not PARAGRAPH_START.match(raw) and not asks:
         return None  # most paragraphs: prose, which no pattern below takes
     found = match_question(raw)
     if found:
@@ -164,7 +176,7 @@ def _marker(block: Block, lines: list[Line]) -> tuple[str, QuestionMarker, bool]
     if BOLD_LINE.match(raw):
         title, links = title_and_links(raw)
         return "bold", _titled(0, title, links), False
-    if raw.rstrip().endswith("?") and len(raw) < 200 and not raw.lstrip().startswith(("|", ">", "<")):
+    if asks and len(raw) < 200 and not raw.lstrip().startswith(("|", ">", "<")):
         return "lines", _titled(0, raw, ""), False
     return None
 
@@ -186,6 +198,9 @@ def candidates(lines: list[Line], blocks: list[Block] | None = None) -> list[Can
         score = question_likeness(marker.title, labelled, number is not None, block.kind)
         level = block.level if block.kind == HEADING else None
         head = block.end - block.start if block.kind == HEADING else 1
+        if block.kind == ITEM and block.ordinal is not None and block.end - block.start == 1 \
+                and not re.sub(r"^\s*\d{1,9}[.)]", "", lines[block.start].text).strip():
+            head = 2  # "1." alone takes the next line, the question, with it
         if block.kind != HEADING and block.end - block.start >= 2 and not re.search(r"[?.:!)]\W*$", marker.title):
             # "Q3. Why do residual connections help very deep" / "networks train?": a title cut by the line's end
             more = lines[block.start + 1]
@@ -416,7 +431,7 @@ def _headers(used: list[Candidate], found: list[Candidate], lines: list[Line]) -
 
 def _doubts(found: list[Candidate], used: list[Candidate], dialect: Dialect, source: str) -> list[str]:
     """Blocks that read as questions but were not taken as one: said, with file and line."""
-    chosen = {c.index for c in used}
+    chosen = {i for c in used for i in range(c.index, c.index + c.head)}  # a marker's own lines included
     warnings = []
     for c in found:
         if c.index in chosen or c.score < 1.8:

@@ -179,10 +179,12 @@ def _group_headings(lines: list[Line], markers: list[Candidate], blocks: list[Bl
     return {i: used.index(level) + 1 for i, level, _ in heads if i in sections}
 
 
-# Lines that hold no answer: a rule, an empty "**Answer:**" label, a placeholder left for the student to fill in.
-NO_ANSWER = re.compile(r"^(?:[-*_]\s*){3,}$|^(?:\*\*|__)?\s*(?:your\s+|model\s+|sample\s+)?(?:answer|solution|explanation)s?"
-                       r"\s*:?\s*(?:\*\*|__)?\s*:?\s*(?:[*_]*\s*(?:fill (?:this|it) in|todo|tbd|your answer here|"
-                       r"write your answer here|\.\.\.|…)?\s*\.?\s*[*_]*)$", re.I)
+# Lines that hold no answer: a rule, an empty "**Answer:**" label, a placeholder left for someone to fill in
+# ("Answer here", "_[To be filled]_", "*fill this in.*", "TODO").
+PLACEHOLDER = r"(?:fill (?:this|it) in|to be (?:filled|added|written|done)(?: in)?|(?:your |the )?answer here|here|todo|tbd|tba|" \
+              r"coming soon|write your answer here|\.\.\.|…)"
+NO_ANSWER = re.compile(r"^(?:[-*_]\s*){3,}$|^(?:\*\*|__)?\s*(?:(?:your\s+|model\s+|sample\s+)?(?:answer|solution|explanation)s?)?"
+                       r"\s*:?\s*(?:\*\*|__)?\s*:?\s*(?:[*_(\[\s]*" + PLACEHOLDER + r"?[.!]?[*_)\]\s]*)$", re.I)
 LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 
 

@@ -21,6 +21,9 @@ from pathlib import Path
 
 from kb import slugs
 from kb.ingest import merge, roundtrip, staging
+from kb.concepts.concept import ConceptMatcher, load_concepts
+from kb.concepts.links import resolve
+from kb.ingest.cleanup import unlink_wikilinks
 from kb.ingest.convert import Converted, convert
 from kb.ingest.document import Document, parse_document
 from kb.ingest.images import collect_images, image_path
@@ -134,17 +137,28 @@ def _with_images(source: Source, path: str, text: str, images: dict[str, Planned
     return fixed
 
 
-def plan(source: Source) -> tuple[list[PlannedFile], list[str]]:
-    """Every file one document produces, and the run's warnings about it (images, round trip)."""
+def _without_dead_wikilinks(source: Source, path: str, text: str, known, warnings: list[str]) -> str:
+    """A page's `[[wikilinks]]` to no concept page, made text (and said, at the source line that wrote them)."""
+    fixed, gone = unlink_wikilinks(text, known)
+    for name in dict.fromkeys(gone):
+        line = next((ln.number for ln in source.document.lines if f"[[{name}" in ln.text), 1)
+        warnings.append(f"{source.document.source}:{line}: [[{name}]] names no concept page; shown as text on {path}")
+    return fixed
+
+
+def plan(source: Source, known=lambda name: True) -> tuple[list[PlannedFile], list[str]]:
+    """Every file one document produces, and the run's warnings about it (images, wikilinks, round trip);
+    `known(name)` says whether a wikilink target is a concept page."""
     images: dict[str, PlannedFile] = {}
     warnings: list[str] = []
     index_path = slugs.collection_index_path(source.collection)
-    files = [PlannedFile(index_path, _with_images(source, index_path, collection_page(source), images, warnings))]
+    index_text = _with_images(source, index_path, collection_page(source), images, warnings)
+    files = [PlannedFile(index_path, _without_dead_wikilinks(source, index_path, index_text, known, warnings))]
     bodies = {"collection": split_front_matter(files[0].text)[1]}
     for question in source.document.questions:
         page = question_page(source, question)
         path = slugs.question_path(source.collection, question.marker.number)
-        fixed = _with_images(source, path, page.body, images, warnings)
+        fixed = _without_dead_wikilinks(source, path, _with_images(source, path, page.body, images, warnings), known, warnings)
         if fixed != page.body:
             page = QuestionPage(**{**page.__dict__, "body": fixed})
         bodies[f"q{question.marker.number}"] = page.body
@@ -270,6 +284,15 @@ def load_meta_quietly(path: Path) -> str:
         return ""
 
 
+def concept_names(docs: Path):
+    """Whether a wikilink target names a concept page in docs/concepts/ (its slug, title or an alias)."""
+    try:
+        matcher = ConceptMatcher(load_concepts(docs))
+    except (PageError, OSError):
+        return lambda name: True  # the build reports unreadable concept pages; the importer changes no link
+    return lambda name: resolve(name, matcher) is not None
+
+
 def read_sources(paths: list[Path], root: Path) -> tuple[list[Source], list[tuple[Path, DocumentError]]]:
     """Every source that can be read, and an error for each one that cannot: one bad document stops no other."""
     sources, failed, seen = [], [], {}
@@ -302,9 +325,10 @@ def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False,
     with run_lock(root, lock_timeout, say):
         recovered = [] if check else staging.recover(root)  # --check writes nothing, not even a recovery
         sources, failed = read_sources(paths, root)
+        known = concept_names(docs)
         decisions, stale = [], []
         for s in sources:
-            files, warnings = plan(s)
+            files, warnings = plan(s, known)
             s.warnings += warnings
             decisions += decide(files, docs, force)
             stale += stale_pages(s, files, docs)

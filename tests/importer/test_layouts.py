@@ -263,6 +263,23 @@ LAYOUTS = {
     ],
     # Other layout: `**1)** **Topic:** ..., **Level:** ...` then `**Q:** question`, answered twice under
     # `**Simple:**` and `**Technical:**` (an interview-questions README written for two audiences).
+    # Questions as blockquotes with difficulty emoji, and "Answer here" left as a placeholder (interview repos).
+    "quoted-questions.md": [
+        (1, "", "What does the learning rate control?", [], "Optimisation", False),
+        (2, "", "Why can a large batch hurt generalisation?", [], "Optimisation", True),
+        (3, "", "What does weight decay add to the loss?", [], "Regularisation", False),
+    ],
+    # "1." alone on its line, the question on the next, bullet answers and an Obsidian wikilink (vault exports).
+    "number-alone.md": [
+        (1, "1", "Why do we scale features before k-nearest neighbours?", [], "", False),
+        (2, "2", "Explain one-hot encoding.", [], "", False),
+        (3, "3", "What is target leakage?", [], "", False),
+    ],
+    # `## Question N`, the question in bold, an answer still "_[To be filled]_" (generated interview sheets).
+    "to-be-filled.md": [
+        (1, "Question 1", "What is a convolutional neural network?", [], "", True),
+        (2, "Question 2", "Why do we use pooling layers?", [], "", False),
+    ],
     "topic-level-q.md": [
         (1, "1", "How do you tell whether a model is overfitting or underfitting?", [], "", False),
         (2, "2", "Why does the Adam optimiser need bias correction?", [], "", False),
@@ -373,3 +390,17 @@ def test_numbered_sub_headings_and_lists_inside_answers_start_no_question():
 def test_an_answer_folded_in_details_stays_with_its_question():
     text = page("llm-details-show-answer.md", 2)
     assert "h = W @ x + (B @ (A @ x)) * (alpha / r)" in text and "Show Answer" in text
+
+
+def test_a_wikilink_to_no_concept_page_becomes_its_words_and_is_said(tmp_path):
+    import shutil
+
+    from kb.ingest.importer import run
+
+    (tmp_path / "sources").mkdir()
+    shutil.copy(LAYOUTS_DIR / "number-alone.md", tmp_path / "sources" / "notes.md")
+    report = run([tmp_path / "sources" / "notes.md"], tmp_path / "docs")
+    q1 = (tmp_path / "docs" / "questions" / "notes" / "q1.md").read_text()
+    assert "- Feature scaling fixes that." in q1 and "[[" not in q1
+    assert any(w.endswith("notes.md:6: [[Feature scaling]] names no concept page; shown as text on questions/notes/q1.md")
+               for w in report.sources[0].warnings)
