@@ -392,9 +392,69 @@ def _lists(tex: str) -> str:
     return "".join(out) + tex[pos:]
 
 
+# The `exam` document class (\question, \part, solution environments), which pandoc does not know: it drops
+# \question and \part, and with them every part's text. Rewritten to sections and labelled paragraphs.
+_EXAM = re.compile(r"\\(?:(?P<q>question|titledquestion|bonusquestion)|(?P<p>part|subpart|subsubpart))(?![A-Za-z])"
+                   r"|\\(?P<env>begin|end)\{(?P<name>questions|parts|subparts|subsubparts|solution|solutionorbox|"
+                   r"solutionorlines|solutionordottedlines|choices|checkboxes|oneparchoices)\}")
+_EXAM_LABELS = {"part": "abcdefghijklmnopqrstuvwxyz", "subpart": ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]}
+
+
+def _exam_class(tex: str) -> str:
+    r"""`\question[10] Why ...?` -> `\section*{Question 1 (10 points)} Why ...?`; `\part[2] ...` -> `(a) ...`;
+    a solution environment -> `\textbf{Solution:} ...`. Only documents that use the class's environment."""
+    if "\\begin{questions}" not in tex:
+        return tex
+    out, pos, question, counters = [], 0, 0, {"part": 0, "subpart": 0}
+    for m in _EXAM.finditer(tex):
+        if m.start() < pos:
+            continue
+        out.append(tex[pos:m.start()])
+        pos = m.end()
+        if m["q"]:
+            title = ""
+            if m["q"] == "titledquestion" and tex.startswith("{", pos):
+                end = _group_end(tex, pos)
+                title, pos = tex[pos + 1:end - 1], end
+            points = ""
+            if tex.startswith("[", pos):
+                end = _group_end(tex, pos, "[", "]")
+                points, pos = tex[pos + 1:end - 1].strip(), end
+            question += 1
+            counters = {"part": 0, "subpart": 0}
+            head = f"Question {question}" + (f": {title}" if title else "") + (f" ({points} points)" if points else "")
+            out.append(f"\n\n\\section*{{{head}}}\n\n")
+        elif m["p"]:
+            kind = "subpart" if m["p"] != "part" else "part"
+            if kind == "part":
+                counters["subpart"] = 0
+            labels = _EXAM_LABELS[kind]
+            label = labels[counters[kind]] if counters[kind] < len(labels) else str(counters[kind] + 1)
+            counters[kind] += 1
+            points = ""
+            if tex.startswith("[", pos):
+                end = _group_end(tex, pos, "[", "]")
+                points, pos = f" ({tex[pos + 1:end - 1].strip()} points)", end
+            out.append(f"\n\n({label}){points} ")
+        elif m["name"].startswith("solution"):
+            if m["env"] == "begin":
+                if tex.startswith("[", pos):  # the box height
+                    pos = _group_end(tex, pos, "[", "]")
+                out.append("\n\n\\textbf{Solution:} ")
+            else:
+                out.append("\n\n")
+        elif m["name"] in ("choices", "checkboxes", "oneparchoices"):
+            out.append("\\begin{itemize}" if m["env"] == "begin" else "\\end{itemize}")
+        else:
+            out.append("\n\n")  # questions, parts: their items are now paragraphs
+    out.append(tex[pos:])
+    text = re.sub(r"\\CorrectChoice(?![A-Za-z])", r"\\item \\textbf{(correct)} ", "".join(out))
+    return re.sub(r"\\choice(?![A-Za-z])", r"\\item ", text)
+
+
 def prepare_latex(tex: str) -> str:
-    """The LaTeX pandoc reads best: framed boxes opened, list labels kept."""
-    return _lists(_unbox(tex))
+    """The LaTeX pandoc reads best: the exam class's questions as sections, framed boxes opened, list labels kept."""
+    return _lists(_unbox(_exam_class(tex)))
 
 
 # ---------------------------------------------------------------------------------------------

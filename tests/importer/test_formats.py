@@ -25,6 +25,9 @@ EXPECTED = {
     "sheet.ipynb": ("ipynb", [("Why does batch normalisation allow a larger learning rate?", []),
                               ("What is the receptive field of two stacked $3 \\times 3$ convolutions?", ["a"])]),
     "pdf-named.txt": ("pdf", [("Attention", ["a", "b"]), ("Regularisation", ["a", "b"])]),
+    # LaTeX's `exam` class: \question, \part and solution environments, which pandoc alone drops with their text.
+    "exam-class.tex": ("latex", [("Normalisation", []), ("Consider a convolutional layer with $C$ input channels.", ["a", "b"]),
+                                 ("Which activation is not zero-centred?", [])]),
 }
 
 
@@ -102,3 +105,13 @@ def test_make_import_passes_every_format(tmp_path):
     from kb.ingest.convert import EXTENSIONS
 
     assert all(ext in line for ext in EXTENSIONS)
+
+
+def test_the_exam_class_keeps_points_parts_solutions_and_the_correct_choice(imported):
+    work, _ = imported
+    got = pages(work / "docs" / "questions" / "exam-class")
+    assert "_(10 points)_" in got[1].body and "**Solution:** So that every feature" in got[1].body
+    assert [p.title for p in got[2].parts] == ["(2 points) How many weights does one $3\\times3$ kernel have?",
+                                               "(3 points) What is the receptive field of two stacked layers?"]
+    assert "**Solution:** $9C$, plus one bias." in got[2].body
+    assert "- **(correct)** sigmoid" in got[3].body
