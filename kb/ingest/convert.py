@@ -3,7 +3,7 @@
 `sniff` names a document's format from its bytes, content first and extension second;
 `convert` turns the bytes into text:
 
-- Markdown and plain text are read as they are, by the rules of `kb.ingest.document.decode`
+- Markdown and plain text are read as they are, by the rules of `decode`
   (UTF-8, BOM dropped, Unix newlines; NUL bytes and empty files refused);
 - LaTeX, Word (.docx), OpenDocument text (.odt), HTML and notebooks (.ipynb) go through pandoc,
   run as a sandboxed program: reader -> pandoc's JSON AST -> `tidy` (pure) -> Markdown writer,
@@ -150,18 +150,15 @@ def convert(data: bytes, name: str) -> Converted:
         raise DocumentError(name, 1, f"is {len(data):,} bytes; the limit is {MAX_BYTES // 2**20} MB ({MAX_BYTES:,} bytes)")
     fmt = sniff(data, name)
     if fmt in ("markdown", "text"):
-        return Converted(_decode(data, name), fmt, False)
+        return Converted(decode(data, name), fmt, False)
     if fmt == "pdf":
         text, warnings = _pdf_text(data, name, time.monotonic() + TIMEOUT)
         return Converted(text, fmt, True, {}, warnings)
     return _pandoc_convert(data, name, fmt)
 
 
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 text with Unix newlines; other encodings are an error at the offending line.
-
-    The same text and the same errors as `kb.ingest.document.decode`, which will call this.
-    """
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text with Unix newlines; other encodings are an error at the offending line (Markdown and text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -241,9 +238,9 @@ def _pandoc_convert(data: bytes, name: str, fmt: str) -> Converted:
     deadline = time.monotonic() + TIMEOUT
     formulas: list[str] = []
     if fmt == "latex":
-        data = prepare_latex(_decode(data, name)).encode("utf-8")
+        data = prepare_latex(decode(data, name)).encode("utf-8")
     elif fmt == "html":
-        data = _decode(_html_utf8(data, name), name).encode("utf-8")
+        data = decode(_html_utf8(data, name), name).encode("utf-8")
     elif fmt == "odt":
         data, formulas = _odt_formulas(data, name)
     with tempfile.TemporaryDirectory(prefix="kb-convert-") as tmp:
@@ -283,9 +280,9 @@ def _html_utf8(data: bytes, name: str) -> bytes:
     except UnicodeDecodeError:
         m = re.search(rb"""<meta[^>]+charset=["']?([\w-]+)""", data[:4096], re.I)
         try:
-            return data.decode(m[1].decode("ascii")).encode("utf-8") if m else _decode(data, name).encode()
+            return data.decode(m[1].decode("ascii")).encode("utf-8") if m else decode(data, name).encode()
         except (LookupError, UnicodeDecodeError):
-            return _decode(data, name).encode()  # raises the UTF-8 error with its line
+            return decode(data, name).encode()  # raises the UTF-8 error with its line
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,21 +71,6 @@ class Document:
     lines: list[Line] = field(default_factory=list)  # every source line, classified and repaired
 
 
-def decode(data: bytes, source: str) -> str:
-    """UTF-8 text with Unix newlines; other encodings are an error at the offending line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DocumentError(source, line, f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        raise DocumentError(source, text[: text.index("\x00")].count("\n") + 1, "contains NUL bytes; is it a binary file?")
-    if not text.strip():
-        raise DocumentError(source, 1, "is empty")
-    return text
-
-
 def _repair(lines: list[Line], repairs: Counter) -> list[Line]:
     """Math repairs line by line; a multi-line `$$` block is repaired as a whole."""
     out = []

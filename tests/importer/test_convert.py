@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from kb.ingest import convert as convert_module
 from kb.ingest.convert import EXTENSIONS, FORMATS, Converted, convert, layout, prepare_latex, sniff, unescape
-from kb.ingest.document import decode, parse_document
+from kb.ingest.convert import decode
+from kb.ingest.document import parse_document
 from kb.ingest.lines import DocumentError
 
 HERE = Path(__file__).parent / "fixtures" / "formats"

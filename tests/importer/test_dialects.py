@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.ingest.document import decode, parse_document
+from kb.ingest.convert import decode
+from kb.ingest.document import parse_document
 from kb.ingest.importer import load_source, plan
 from kb.ingest.lines import DocumentError
 from kb.pages import QuestionPage, question_from_text, render_question, split_front_matter

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.ingest.document import decode, parse_document
+from kb.ingest.convert import decode
+from kb.ingest.document import parse_document
 from kb.ingest.lines import DocumentError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "all-markers.txt"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.ingest.document import decode
+from kb.ingest.convert import decode
 from kb.ingest.importer import load_source, plan_pages
 from kb.ingest.markers import match_part, match_question
 from kb.pages import question_from_text
