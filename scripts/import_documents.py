@@ -163,7 +163,9 @@ def outline(source) -> list[str]:
         label = f" (source: {source_label(q)})" if source_label(q) else ""
         places.append((q.span, f"Q{q.marker.number}{label} {question_title(source, q)!r}{group}"
                        + (" [open question]" if q.open else "") + (f" parts: {parts}" if parts else "")))
-    return [f"lines {first}-{last}: {text}" for (first, last), text in sorted(places)]
+    said = [(span, f"lines {span[0]}-{span[1]}: {text}") for span, text in places]
+    said += [((n, n), f"line {n}: left out ({why})") for n, why in doc.dropped]
+    return [text for _, text in sorted(said)]
 
 
 def report_concepts(report, docs: Path, write: bool) -> None:

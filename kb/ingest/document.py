@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 
 from kb.ingest.cleanup import DROPPED, FOLD_CLOSE, FOLD_OPEN, clean_lines, plain_title
 from kb.ingest.blocks import HEADING as HEADING_BLOCK, PARAGRAPH, Block, parse_blocks
-from kb.ingest.dialect import Candidate, Dialect, choose, question_likeness
+from kb.ingest.outline import Candidate, Dialect, choose, question_likeness
 from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
 from kb.ingest.markers import (PartMarker, QuestionMarker, match_heading, match_part, next_label, split_marks,
                                strip_emphasis)
-from kb.ingest.outline import normalize_headings
+from kb.ingest.headings import normalize_headings
 from kb.ingest.repair import join_page_breaks, repair_display_block, repair_math
 
 
@@ -76,10 +76,12 @@ def _repair(lines: list[Line], repairs: Counter) -> list[Line]:
     out = []
     for line in lines:
         if line.kind in (TEXT, HEADING):
-            line = Line(line.number, repair_math(line.text, repairs), line.kind)
+            fixed = repair_math(line.text, repairs)
         elif line.kind == MATH:
-            line = Line(line.number, repair_display_block([line.text], repairs)[0], line.kind)
-        out.append(line)
+            fixed = repair_display_block([line.text], repairs)[0]
+        else:
+            fixed = line.text
+        out.append(line if fixed == line.text else Line(line.number, fixed, line.kind))  # most lines: untouched
     return out
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from kb import yamlsafe
-from kb.ingest.dialect import PIN_ALIASES, SHAPES
+from kb.ingest.outline import PIN_ALIASES, SHAPES
 from kb.ingest.lines import DocumentError
 
 TOP_KEYS = ("title", "description", "dialect", "url", "paper", "questions")

@@ -7,14 +7,13 @@ as Markdown (notes, titles in links) is escaped to text.
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING
 
 import yaml
 
 from kb import slugs
 from kb.ingest.cleanup import section_text
-from kb.ingest.dialect import question_likeness
+from kb.ingest.outline import question_likeness
 from kb.ingest.document import Question, Section
 from kb.ingest.lines import Line
 from kb.ingest.meta import Note
@@ -73,7 +72,8 @@ OPEN = "_The source gives no answer to this question yet._"
 
 def source_label(question: Question) -> str:
     """The source's own label when the page's number does not already say it ("Week 2 · Q1", "Q4" on page 3)."""
-    plain = re.fullmatch(rf"(?:Q|Question\s*)?{question.marker.number}", question.label)
+    n = str(question.marker.number)
+    plain = question.label in (n, f"Q{n}", f"Question {n}", f"Question{n}")
     return "" if plain or not question.label else question.label
 
 

@@ -404,3 +404,12 @@ def test_a_wikilink_to_no_concept_page_becomes_its_words_and_is_said(tmp_path):
     assert "- Feature scaling fixes that." in q1 and "[[" not in q1
     assert any(w.endswith("notes.md:6: [[Feature scaling]] names no concept page; shown as text on questions/notes/q1.md")
                for w in report.sources[0].warnings)
+
+
+def test_check_lists_the_lines_it_leaves_out(import_cli, tmp_path):
+    import shutil
+
+    shutil.copy(LAYOUTS_DIR / "faq-toc.md", tmp_path / "faq.md")
+    result = import_cli("--docs", "docs", "--check", "faq.md")
+    left = [line.strip() for line in result.stdout.splitlines() if "left out" in line]
+    assert left and all(line.endswith("left out (in-page table of contents)") for line in left)
