@@ -222,6 +222,7 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
     sections = {i: (split_marks(plain_title(strip_emphasis(match_heading_text(lines, i, blocks))))[0], depth)
                 for i, depth in heads.items()}
     sections |= {i: (c.marker.title.rstrip(". "), below) for i, c in choice.sections.items()}
+    sections = {i: v for i, v in sections.items() if v[0]}  # "## <img src=logo.png>" names no section
     bounds = sorted([(c.index, c) for c in choice.markers] + [(i, None) for i in sections], key=lambda b: b[0])
 
     questions, groups, group = [], [], ""
@@ -266,7 +267,7 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
     preamble = _trim_blank(lines[: bounds[0][0]])
     title = ""
     if preamble and preamble[0].kind == HEADING and match_heading(preamble[0].text)[0] == 1:
-        title = strip_emphasis(match_heading(preamble[0].text)[1])
+        title = plain_title(strip_emphasis(match_heading(preamble[0].text)[1]))
         preamble = _trim_blank(preamble[1:])
     preamble = normalize_headings(preamble, 2)
     warnings.sort(key=lambda w: int(w[len(source) + 1:].split(":", 1)[0]))  # in source order

@@ -305,6 +305,10 @@ def read_sources(paths: list[Path], root: Path) -> tuple[list[Source], list[tupl
         except DocumentError as exc:
             failed.append((p, exc))
             continue
+        except Exception as exc:  # noqa: BLE001  an importer bug must not cost the run's other documents
+            failed.append((p, DocumentError(str(p), 1, f"could not be imported: the importer failed on it "
+                                                       f"({type(exc).__name__}: {exc}); please report this")))
+            continue
         if s.collection in seen:
             failed.append((p, DocumentError(str(s.path), 1, f"collection '{s.collection}' is also produced by "
                                                             f"{seen[s.collection]}; rename one source")))

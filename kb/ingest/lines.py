@@ -30,6 +30,12 @@ def _display_toggles(text: str) -> int:
     return re.sub(r"(`+).+?\1", "", text).count("$$")
 
 
+def _opens_display(text: str) -> bool:
+    """Whether a line opens a `$$` block: it starts with `$$` and leaves it open. A `$$` further along a line
+    ("Both $x$$y$ are reals", "<!-- cost: $$ -->") opens nothing, as in arithmatex."""
+    return text.lstrip().startswith("$$") and _display_toggles(text) % 2 == 1
+
+
 def classify(text: str, source: str) -> list[Line]:
     """Split into classified lines; an unclosed code fence or `$$` block is an error at its opening line."""
     lines: list[Line] = []
@@ -53,7 +59,7 @@ def classify(text: str, source: str) -> list[Line]:
             lines.append(Line(number, raw, CODE))
         elif not raw.strip():
             lines.append(Line(number, raw, BLANK))
-        elif _display_toggles(raw) % 2:
+        elif _opens_display(raw):
             math_open = number
             lines.append(Line(number, raw, MATH))
         elif match_heading(raw):

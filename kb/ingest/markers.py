@@ -132,6 +132,8 @@ def strip_emphasis(text: str) -> str:
     if "*" not in text and "_" not in text and "  " not in text and not text.rstrip().endswith(":"):
         return text.strip()  # most lines: nothing to drop
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text).strip()
+    if "$" not in text:  # (math keeps its underscores)
+        text = re.sub(r"(?<![\w*])([*_])(?![\s*_])(.+?)(?<![\s*_])\1(?![\w*])", r"\2", text)  # "_dropout_"
     text = text.strip("*_ ").strip()
     text = re.sub(r"\s*:\s*$", "", text).strip()
     return re.sub(r"(?<=\S)\s{2,}(?=\S)", " ", text)
@@ -168,6 +170,9 @@ def match_question(line: str) -> QuestionMarker | None:
     if m["text"] and not (m["punct"] or m["close"]):
         return None  # "Question 1 asks about attention." is a sentence
     words = (m["title"] if m["sep"] else m["text"]) or ""
+    for mark in ("**", "__"):
+        if words.count(mark) % 2 and line.rstrip().endswith(mark):
+            words += mark  # "# Q1. What is **attention**": the closing bold is the title's own
     number, points = int(m["number"]), m["points"] or ""
     label = question_label(m["word"], number)
     if not words:

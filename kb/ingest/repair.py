@@ -38,6 +38,7 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(?P<inner>[^$\n]+?)(?<![\\$])\$(?!\
 DISPLAY_MATH = re.compile(r"\$\$(?P<inner>.+?)\$\$")
 CODE_SPAN = re.compile(r"(`+).+?\1")
 TRIM_RULE = "trim-inline-math-spaces"
+INLINE_DISPLAY_RULE = "display-math-in-a-sentence-made-inline"
 
 
 def repair_math(text: str, counts: Counter) -> str:
@@ -54,12 +55,23 @@ def repair_math(text: str, counts: Counter) -> str:
     def inline(m: re.Match) -> str:
         inner = m["inner"]
         trimmed = inner.strip()
-        if trimmed != inner and trimmed:
+        if not (inner[:1].isspace() and inner[-1:].isspace()):
+            return f"${fix(inner)}$" if not inner[-1:].isspace() else m.group(0)  # "$5 and $6": prices, not math
+        if trimmed:
             counts[TRIM_RULE] += 1
         return f"${fix(trimmed or inner)}$"
 
+    alone = text.strip().startswith("$$") and text.strip().endswith("$$")
+
+    def display(m: re.Match) -> str:
+        if alone:
+            return f"$${fix(m['inner'])}$$"
+        # "The sum $$x^2$$ is never negative": arithmatex shows `$$` inside a sentence as stray dollars.
+        counts[INLINE_DISPLAY_RULE] += 1
+        return f"${fix(m['inner'].strip())}$"
+
     def outside_code(segment: str) -> str:
-        segment = DISPLAY_MATH.sub(lambda m: f"$${fix(m['inner'])}$$", segment)
+        segment = DISPLAY_MATH.sub(display, segment)
         # Display math is done; protect it from the inline pattern by splitting on it.
         pieces = re.split(r"(\$\$.+?\$\$)", segment)
         return "".join(p if p.startswith("$$") else INLINE_MATH.sub(inline, p) for p in pieces)

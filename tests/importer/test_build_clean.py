@@ -46,7 +46,8 @@ CLI = ROOT / "scripts" / "import_documents.py"
 # Format fixtures meant to be refused (an image, random bytes, a scan, a password): test_convert.py's to check.
 REFUSED = {"png-named.md", "random.docx", "scan.pdf", "encrypted.pdf"}
 ASSETS = {"figure.png"}  # linked by word-source.md; copied beside the sources, not imported
-CONCEPT = "---\ntitle: Attention\naliases: [attention mechanism]\nsummary: Weights over the inputs.\n---\n\nAttention weighs inputs.\n"
+CONCEPT = ("---\ntitle: Attention\naliases: [attention mechanism]\nsummary: Weights over the inputs.\n---\n\n"
+           "Attention weighs inputs.\n")
 
 
 def corpus() -> list[tuple[Path, str]]:
@@ -86,7 +87,7 @@ def build_warnings(result: subprocess.CompletedProcess) -> list[str]:
 
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "summary", "td", "th", "dt", "dd", "blockquote", "title",
           "figcaption"}
-SKIPPED = {"script", "style", "code", "pre", "svg", "nav"}  # code shows what was typed; nav is the theme's
+SKIPPED = {"script", "style", "code", "pre", "svg"}  # code shows what was typed
 MATH = "\x00"  # where typeset math stood in a block's text
 
 
@@ -159,7 +160,8 @@ ARTEFACTS = [  # (what, test on (tag, text))
     ("$$ split around inline math", lambda tag, text: f"${MATH}" in text or f"{MATH}$" in text),
     ("an escaped part label \\(a\\)", lambda tag, text: re.search(r"\\\((?:[a-z]|[ivx]{1,4})\\\)", text)),
     ("closing hashes in a heading", lambda tag, text: re.fullmatch(r"h[1-6]|title", tag) and re.search(r"\s#+\s*(?:-|$)", text)),
-    ("emphasis markers in a heading", lambda tag, text: re.fullmatch(r"h[1-6]", tag) and re.search(r"\*\*|(?<![\w\\])__|\b__(?!\w)", text)),
+    ("emphasis markers in a heading",
+     lambda tag, text: re.fullmatch(r"h[1-6]", tag) and re.search(r"\*\*|(?<![\w\\])__|\b__(?!\w)", text)),
 ]
 
 
@@ -208,7 +210,7 @@ def test_every_page_of_the_source_is_built_and_shows_no_broken_markup(corpus_sit
     imported, _, docs, site = corpus_site
     folder = docs / "questions" / slugs.collection_slug(name)
     pages = sorted(folder.glob("*.md"))
-    assert [p.name for p in pages if p.name == "index.md"] == ["index.md"], f"{name}: no collection page\n{imported.stderr[-2000:]}"
+    assert (folder / "index.md") in pages, f"{name}: no collection page\n{imported.stderr[-2000:]}"
     assert len(pages) > 1, f"{name}: no question page"
     problems = []
     for page in pages:
@@ -250,13 +252,28 @@ REPRODUCTIONS = {
     "dollar-prices.md": "# Q1. What does a GPU hour cost?\n\nIt costs $5 and $6 on two clouds.\n",
     # Display math inside a sentence shows `$` around inline math on the site.
     "inline-display-math.md": "# Q1. Is the sum positive?\n\nThe sum $$\\sum_i x_i^2$$ is never negative.\n",
+    # Display math continuing a list item, indented as CommonMark (and GitHub) reads it: Python-Markdown wants four
+    # spaces, so the page shows `$$ L = x^2 $$` as text below a cut list.
+    "display-math-in-a-list.md": ("# Q1. What is the loss?\n\n- The loss is\n\n  $$\n  L = x^2\n  $$\n\n- and it is convex.\n\n"
+                                  "1. Numbered:\n   $$\n   y = 1\n   $$\n"),
     # A title ending in emphasis keeps its opening `**` ("What is **attention" on the page).
-    "title-ending-in-bold.md": "# Q1. What is **attention**\n\nA weighting of the inputs.\n\n# Q2. What is _dropout_\n\nNoise.\n",
+    "title-ending-in-bold.md": ("# Q1. What is **attention**\n\nA weighting of the inputs.\n\n"
+                                "# Q2. What is _dropout_\n\nNoise.\n"),
     # Heading attributes of the document's title and of its sections reach titles and tags as text.
     "heading-attributes.md": ("# My answers {#top}\n\nIntro.\n\n## Attention {#attention-section}\n\n"
                               "### Q1. What is attention?\n\nWeights.\n\n### Q2. What is a head?\n\nOne attention.\n"),
     # `$$` inside an HTML comment opens no display math: the document is no broken one.
     "dollars-in-a-comment.md": "# Q1. What is a comment?\n\n<!-- cost: $$ to be checked -->\n\nText that is hidden.\n",
+    # `$x$$y$` is two inline formulas, not `$$`: once it is refused as unclosed display math, twice the lines
+    # between are taken for math and their links are not rewritten (a link to a file left: the build fails).
+    "adjacent-inline-math.md": "# Q1. What are x and y?\n\nBoth $x$$y$ are reals.\n",
+    "adjacent-inline-math-twice.md": ("# Q1. What are x and y?\n\nBoth $x$$y$ are reals.\n\nSee [the notes](./notes.md).\n\n"
+                                      "And $x$$y$ again.\n"),
+    # `[[a, b]]` inside math is an integer interval, not a wikilink: the formula must reach the page unchanged.
+    "brackets-in-math.md": "# Q1. Which integers?\n\nThe set $[[a, b]]$ holds every integer from a to b.\n",
+    # Section headings with no words (an image, stray emphasis) list every question outside a section, twice.
+    "sections-without-words.md": ("# Answers\n\n## <img src=\"logo.png\">\n\n### Q1. First?\n\nA1.\n\n"
+                                  "### Q2. Second?\n\nA2.\n\n## ** **\n\n### Q3. Third?\n\nA3.\n"),
     # pandoc sources whose list item holds a link: the converter's tidy pass raised AttributeError.
     "list-item-link.html": ("<!DOCTYPE html>\n<html><body>\n<h1>Question 1: A list of links</h1>\n<ul>\n"
                             "<li>See <a href=\"https://example.org/attention\">the attention notes</a>.</li>\n"
@@ -282,7 +299,13 @@ def small_project(work: Path) -> Path:
     return docs
 
 
-@pytest.mark.parametrize("name", sorted(REPRODUCTIONS))
+# Found and not fixed yet: an image given by reference (`![a][ref]`, `[ref]: img/plot.png`) is shown as its alt
+# text and not copied (the definition goes with the other relative link definitions). Strict: fixed, it must pass.
+KNOWN = {"image-by-reference.md": "an image by reference becomes its alt text; not copied"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN[n])) if n in KNOWN
+                                  else n for n in sorted(REPRODUCTIONS)])
 def test_the_document_imports_and_builds_clean(tmp_path, name):
     docs = small_project(tmp_path)
     source = tmp_path / "sources" / name
@@ -302,7 +325,13 @@ def test_the_document_imports_and_builds_clean(tmp_path, name):
     assert problems == [], "\n".join(problems)
     shown = " ".join(text for page, h in html.items() if page != "index.md" for _, text in page_blocks(h))
     for text in SHOWN.get(name, []):
-        assert text in shown, f"{name}: the page does not show {text!r}"
+        assert text in shown, f"{name}: the page does not show {text!r}: {shown.replace(MATH, '[math]')!r}"
+    if name == "sections-without-words.md":
+        written = (docs / "questions" / collection / "index.md").read_text(encoding="utf-8")
+        listed = Counter(re.findall(r"\]\((q\d+)\.md\)", written))
+        assert all(n == 1 for n in listed.values()), f"the collection page's sections list a question twice: {listed}"
+    if name == "brackets-in-math.md":
+        assert "$[[a, b]]$" in (docs / "questions" / collection / "q1.md").read_text(encoding="utf-8"), "the formula changed"
     if name == "image-by-reference.md":
         assert (docs / "questions" / collection / "img" / "plot.png").is_file(), "the image was not copied"
         assert re.search(r'<img[^>]+src="[^"]*img/plot\.png"', html["q1.md"]), "the page shows no image"
@@ -393,7 +422,7 @@ toc = st.builds(lambda h, items: "\n".join(([h, ""] if h else []) + [f"- [{w}](#
                 st.sampled_from(["", "## Table of contents", "**Contents**", "Index"]),
                 st.lists(st.tuples(words, anchor), min_size=2, max_size=5))
 back_to_top = st.sampled_from(["[Back to top](#top)", "**[⬆ back to top](#table-of-contents)**", "[↑](#top)"])
-long_line = st.builds(lambda s, n: " ".join([s] * n), sentence, st.integers(20, 120))
+long_line = st.builds(lambda s, n: " ".join([s] * n)[:4000], sentence, st.integers(10, 60))
 html_block = st.sampled_from([
     "<div align=\"center\">\n<img src=\"logo.png\" width=\"80\">\n</div>",
     "<table>\n<tr><td>cell | pipe</td><td>$x$</td></tr>\n</table>",
@@ -463,9 +492,10 @@ def test_whatever_the_importer_writes_builds_strictly(texts):
         assert len(written) + len(refused) == len(sources), said
         built = build_site(work / "site", docs)
         if built.returncode or build_warnings(built):
-            named = sorted(set(re.findall(r"questions/(sheet-\d)/", "\n".join(build_warnings(built)))))
+            warnings = sorted(set(build_warnings(built)))
+            named = sorted(set(re.findall(r"questions/(sheet-\d)/", "\n".join(warnings))))
             shown = "\n\n".join(f"--- {n}.md ---\n{(folder / f'{n}.md').read_text()}" for n in named)
-            pytest.fail("mkdocs build --strict failed:\n" + "\n".join(build_warnings(built) or [built.stderr[-3000:]])
+            pytest.fail("mkdocs build --strict failed:\n" + "\n".join(warnings or [built.stderr[-3000:]])
                         + f"\n\nthe documents it names:\n{shown}")
         for collection in written:
             for page in (docs / "questions" / collection).glob("*.md"):
