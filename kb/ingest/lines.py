@@ -31,9 +31,10 @@ def _display_toggles(text: str) -> int:
 
 
 def _opens_display(text: str) -> bool:
-    """Whether a line opens a `$$` block: it starts with `$$` and leaves it open. A `$$` further along a line
-    ("Both $x$$y$ are reals", "<!-- cost: $$ -->") opens nothing, as in arithmatex."""
-    return text.lstrip().startswith("$$") and _display_toggles(text) % 2 == 1
+    """Whether a line opens a `$$` block: it starts or ends with `$$` ("The loss is $$") and leaves it open.
+    A `$$` inside a line ("Both $x$$y$ are reals", "<!-- cost: $$ -->") opens nothing."""
+    stripped = text.strip()
+    return (stripped.startswith("$$") or stripped.endswith("$$")) and _display_toggles(text) % 2 == 1
 
 
 def classify(text: str, source: str) -> list[Line]:

@@ -211,6 +211,45 @@ def candidates(lines: list[Line], blocks: list[Block] | None = None) -> list[Can
                 head = 2
         found.append(Candidate(block.start, lines[block.start].number, shape, level, marker, score, number, head,
                                block.parent, block.up, block.end))
+    return sorted(found + _labels_inside_paragraphs(lines, blocks if blocks is not None else parse_blocks(lines)),
+                  key=lambda c: c.index)
+
+
+def _any_line(lines: list[Line]) -> list[Candidate]:
+    """When no block reads as a question, every line that does, wherever it stands: a document written as one
+    run of lines ("Notes.\n**What is X? 👶**\n2. [E] Why?") is still imported rather than refused."""
+    found = []
+    for i, line in enumerate(lines):
+        if line.kind != "text":
+            continue
+        text = re.sub(r"^\s*\d{1,9}[.)]\s+", "", line.text)
+        got = _paragraph(text)
+        if got:
+            shape, marker, labelled = got
+            found.append(Candidate(i, line.number, shape, None, marker,
+                                   question_likeness(marker.title, labelled, bool(marker.number), PARAGRAPH),
+                                   marker.number or None, 1, -1, -1, i + 1))
+    return found
+
+
+def _labels_inside_paragraphs(lines: list[Line], blocks: list[Block]) -> list[Candidate]:
+    """`Q2. What is X?` on the line right after an answer, with no blank line between (plain-text exports):
+    a paragraph's later line that carries an explicit question label starts a question too."""
+    found = []
+    for block in blocks:
+        if block.kind != PARAGRAPH:
+            continue
+        for i in range(block.start + 1, block.end):
+            text = lines[i].text
+            if not text.lstrip()[:1] in "QqPpEeI*_#":
+                continue
+            marker = match_question(text)
+            if marker is None and (m := UNNUMBERED.match(text)) and text.lstrip(" *_").startswith(("Q", "q")):
+                marker = _titled(0, m["title"], "")
+            if marker is not None:
+                score = question_likeness(marker.title, True, bool(marker.number), PARAGRAPH)
+                found.append(Candidate(i, lines[i].number, "q-markers", None, marker, score, marker.number or None, 1,
+                                       -1, -1, i + 1))
     return found
 
 
@@ -289,6 +328,8 @@ def _pick(options: dict[Dialect, list[Candidate]], lines: list[Line]) -> Dialect
 def choose(lines: list[Line], source: str, pin: str = "", blocks: list[Block] | None = None) -> Choice:
     """The question starts of a document, numbered 1..N, with what the importer doubted."""
     found = candidates(lines, blocks)
+    if not found:
+        found = _any_line(lines)
     first = next((i for i, line in enumerate(lines) if line.text.strip()), -1)
     if [c.index for c in found if c.level == 1][:1] == [first] and sum(c.level == 1 for c in found) == 1:
         found = [c for c in found if c.index != first or c.shape != "headings"]  # the document's title

@@ -387,7 +387,7 @@ TITLES = [
     ("_emphasis_ and *x* and **bold**", "emphasis and x and bold"),
     ("[text](https://x.org) and [local](./x.md)", "text and local"),
     ("The `softmax` trick", "The softmax trick"),
-    ("<b>Bold</b> <script>x</script> tags", "Bold x tags"),
+    ("<b>Bold</b> <script>x</script> tags", "Bold <script>x</script> tags"),  # formatting goes; any other tag stays, as text
     ("Q &amp; A &lt;3", "Q & A <3"),
     ("  spaced\t out \n title  ", "spaced out title"),
     ("Closing hashes ###", "Closing hashes"),

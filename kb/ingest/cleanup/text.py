@@ -115,6 +115,10 @@ def _plain(text: str, drop_sources: bool) -> str:
     return " ".join("".join(out).split())
 
 
+# Tags that only format their words: dropped from a title, their words kept. Any other tag stays, as text.
+FORMATTING = frozenset("b strong i em u s del ins code kbd sub sup small mark span a font abbr cite q".split())
+
+
 def _plain_pieces(tokens) -> list[tuple[bool, str]]:
     pieces: list[tuple[bool, str]] = []
     for token in tokens:
@@ -123,7 +127,11 @@ def _plain_pieces(tokens) -> list[tuple[bool, str]]:
         elif token.type in ("softbreak", "hardbreak"):
             pieces.append((True, " "))
         elif token.type == "html_inline":
-            pieces.append((True, " " if token.content.lower().startswith("<br") else ""))
+            name = re.match(r"</?\s*([A-Za-z][A-Za-z0-9]*)", token.content)
+            if token.content.lower().startswith("<br"):
+                pieces.append((True, " "))
+            elif not name or name[1].lower() not in FORMATTING:
+                pieces.append((True, token.content))  # `<script>` in a title is words the reader must see, as text
         elif token.type == "code_inline":
             pieces.append((False, token.content))
         elif token.type == "math_inline":

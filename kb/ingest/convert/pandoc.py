@@ -22,7 +22,7 @@ _READERS = {
     # MathJax-style math written in the page's text, \(...\) and $...$, is math, not text.
     "html": "html-auto_identifiers+tex_math_dollars+tex_math_single_backslash",
     # Markdown inside <div> in a notebook's cells is read as Markdown, so dropping the tags keeps the text.
-    "ipynb": "ipynb-auto_identifiers+markdown_in_html_blocks",
+    "ipynb": "ipynb-auto_identifiers+markdown_in_html_blocks+native_divs",
 }
 # pandoc's own Markdown, minus everything the importer (markdown-it) and MkDocs (Python-Markdown)
 # don't read. Not gfm: its math is $`x`$. Not commonmark_x: it writes hard breaks as a trailing
