@@ -1,4 +1,4 @@
-"""kb/ingest/cleanup.py: links, tables of contents and <details> answers made build-clean, one line per line."""
+"""kb/ingest/cleanup/: links, tables of contents and <details> answers made build-clean, one line per line."""
 
 from __future__ import annotations
 
