@@ -1,6 +1,6 @@
 """Time `kb.ingest.convert.convert` per format on a ~50-page answer sheet; write benchmarks/convert.md.
 
-    /work/main/.venv/bin/python benchmarks/convert_bench.py [--questions 50] [--runs 3]
+    .venv/bin/python benchmarks/convert_bench.py [--questions 50] [--runs 3]
 
 The documents are made in a temporary folder from one repeated question (a page each, once
 printed): LaTeX and HTML written here, Markdown -> .docx/.odt by pandoc, notebook JSON written

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from kb.ingest.cleanup import DROPPED, FOLD_CLOSE, FOLD_OPEN, clean_lines, plain_title
 from kb.ingest.blocks import HEADING as HEADING_BLOCK, PARAGRAPH, Block, parse_blocks
 from kb.ingest.outline import Candidate, Dialect, choose, question_likeness
-from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, DocumentError, Line, classify
+from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, Line, classify
 from kb.ingest.markers import (PartMarker, QuestionMarker, match_heading, match_part, next_label, split_marks,
                                strip_emphasis)
 from kb.ingest.headings import normalize_headings
@@ -219,7 +219,7 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
     starts = {lines[b.start].number: b.end - b.start for b in blocks}
     # A list item that only groups the nested questions of a bank is a section too, below the heading sections.
     below = max(heads.values(), default=0) + 1
-    sections = {i: (split_marks(plain_title(strip_emphasis(match_heading_text(lines, i, blocks))))[0], depth)
+    sections = {i: (split_marks(plain_title(strip_emphasis(heading_text(lines[i]))))[0], depth)
                 for i, depth in heads.items()}
     sections |= {i: (c.marker.title.rstrip(". "), below) for i, c in choice.sections.items()}
     sections = {i: v for i, v in sections.items() if v[0]}  # "## <img src=logo.png>" names no section
@@ -275,10 +275,10 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
                     _span(lines, 0, bounds[0][0]), len(lines), lines)
 
 
-def match_heading_text(lines: list[Line], index: int, blocks: list[Block]) -> str:
+def heading_text(line: Line) -> str:
     """A section heading's text, ATX or setext."""
-    found = match_heading(lines[index].text)
-    return found[1] if found else lines[index].text
+    found = match_heading(line.text)
+    return found[1] if found else line.text
 
 
 def _label_questions(questions: list[Question], markers: list[Candidate], source: str) -> list[str]:

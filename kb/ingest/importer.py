@@ -276,12 +276,13 @@ def planned_questions(report: RunReport) -> list[QuestionPage]:
     return [d.file.page for d in report.decisions if d.file.page is not None]
 
 
-def load_meta_quietly(path: Path) -> str:
-    """The exam paper a source's meta file names, or "" (a bad meta file is reported when its source is read)."""
+def paper_of(path: Path) -> Path | None:
+    """The exam paper a source's meta file names, or None (a bad meta file is reported when its source is read)."""
     try:
-        return load_meta(path).paper
+        paper = load_meta(path).paper
     except DocumentError:
-        return ""
+        return None
+    return (path.parent / paper).resolve() if paper else None
 
 
 def concept_names(docs: Path):
@@ -296,7 +297,7 @@ def concept_names(docs: Path):
 def read_sources(paths: list[Path], root: Path) -> tuple[list[Source], list[tuple[Path, DocumentError]]]:
     """Every source that can be read, and an error for each one that cannot: one bad document stops no other."""
     sources, failed, seen = [], [], {}
-    papers = {(p.parent / load_meta_quietly(p)).resolve() for p in paths if load_meta_quietly(p)}
+    papers = {paper_of(p) for p in paths} - {None}
     for p in paths:
         if p.resolve() in papers:
             continue  # an exam paper is read with its answer sheet, not as a collection of its own

@@ -15,7 +15,6 @@ from kb import slugs
 from kb.ingest.cleanup import section_text
 from kb.ingest.outline import question_likeness
 from kb.ingest.document import Question, Section
-from kb.ingest.lines import Line
 from kb.ingest.meta import Note
 from kb.ingest.paper import Statement
 from kb.pages import Part, QuestionPage, body_hash

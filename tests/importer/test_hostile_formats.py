@@ -31,7 +31,8 @@ from kb.site import markup_check
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "site"))  # sitekit: the strict build, the server, the browser fixture
-from sitekit import StaticServer, Watcher, build_site, chromium, copy_docs  # noqa: E402,F401 (chromium: fixture)
+from sitekit import (MATH_DONE, SCRIPT_BEARING, StaticServer, Watcher, build_site, chromium,  # noqa: E402,F401
+                     copy_docs)  # (chromium: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -80,22 +81,6 @@ FOLDS = {
     "hostile-notebook/q2/": "The notebook fold's answer",
 }
 WIDTHS = [1280, 390]
-MATH_DONE = """() => window.MathJax && MathJax.startup && MathJax.startup.promise
-  && MathJax.startup.promise.then(() => true)"""
-# Anything in the live DOM (MathJax's output included) that could run script when used.
-SCRIPT_BEARING = """() => {
-  const found = [];
-  for (const el of document.querySelectorAll('*')) {
-    for (const attr of el.attributes) {
-      const value = attr.value.replace(/[\\u0000-\\u0020\\u007f]+/g, '').toLowerCase();
-      if (/^on/i.test(attr.name)) found.push(`<${el.localName} ${attr.name}>`);
-      else if (/^(javascript|vbscript|data):/.test(value) && attr.name !== 'content')
-        found.push(`<${el.localName} ${attr.name}="${attr.value.slice(0, 60)}">`);
-    }
-    if (['iframe', 'frame', 'object', 'embed'].includes(el.localName)) found.push(`<${el.localName}>`);
-  }
-  return found;
-}"""
 SCRIPTS = "() => [...document.scripts].map(s => ({src: s.src, type: s.type, text: s.textContent}))"
 THEME_SCRIPTS = markup_check.theme_scripts(
     [ROOT / "overrides", Path(__import__("material").__file__).parent / "templates"])

@@ -19,6 +19,24 @@ import pytest
 
 from kb.site.config import write_config
 
+# MathJax has typeset the page.
+MATH_DONE = """() => window.MathJax && MathJax.startup && MathJax.startup.promise
+  && MathJax.startup.promise.then(() => true)"""
+# Anything in the live DOM (MathJax's output included) that could run script when used.
+SCRIPT_BEARING = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      const value = attr.value.replace(/[\\u0000-\\u0020\\u007f]+/g, '').toLowerCase();
+      if (/^on/i.test(attr.name)) found.push(`<${el.localName} ${attr.name}>`);
+      else if (/^(javascript|vbscript|data):/.test(value) && attr.name !== 'content')
+        found.push(`<${el.localName} ${attr.name}="${attr.value.slice(0, 60)}">`);
+    }
+    if (['iframe', 'frame', 'object', 'embed'].includes(el.localName)) found.push(`<${el.localName}>`);
+  }
+  return found;
+}"""
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -15,7 +15,7 @@ import pytest
 
 from kb.pages import read_question
 from kb.slugs import page_url, question_path
-from sitekit import REPO, StaticServer, Watcher, settle_animations, build_site, built_pages, copy_docs, page_refs
+from sitekit import MATH_DONE, REPO, StaticServer, Watcher, settle_animations, build_site, built_pages, copy_docs, page_refs
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +50,6 @@ RAW_TEX = r"""() => {
   }
   return found;
 }"""
-MATH_DONE = """() => window.MathJax && MathJax.startup && MathJax.startup.promise
-  && MathJax.startup.promise.then(() => true)"""
 
 
 def math_problems(page) -> list[str]:

@@ -18,28 +18,12 @@ import pytest
 
 from search_api import create_app
 from search_api.indexer import build as build_index
-from sitekit import FIXTURES, REPO, Watcher, build_site, copy_docs
+from sitekit import FIXTURES, MATH_DONE, REPO, SCRIPT_BEARING, Watcher, build_site, copy_docs
 from test_find import AppServer, wait_for_answer
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = FIXTURES / "hostile"
-MATH_DONE = """() => window.MathJax && MathJax.startup && MathJax.startup.promise
-  && MathJax.startup.promise.then(() => true)"""
-# Anything in the live DOM (MathJax's output included) that could run script when used.
-SCRIPT_BEARING = """() => {
-  const found = [];
-  for (const el of document.querySelectorAll('*')) {
-    for (const attr of el.attributes) {
-      const value = attr.value.replace(/[\\u0000-\\u0020\\u007f]+/g, '').toLowerCase();
-      if (/^on/i.test(attr.name)) found.push(`<${el.localName} ${attr.name}>`);
-      else if (/^(javascript|vbscript|data):/.test(value) && attr.name !== 'content')
-        found.push(`<${el.localName} ${attr.name}="${attr.value.slice(0, 60)}">`);
-    }
-    if (el.localName === 'iframe') found.push('<iframe>');
-  }
-  return found;
-}"""
 # Every string the fixture hides a script in, as the reader must see it: as text.
 QUESTION_TEXTS = [
     """<script>alert('meta-title')</script>Meta title""",

@@ -9,13 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitekit import Watcher, built_pages, page_path, settle_animations
+from sitekit import MATH_DONE, Watcher, built_pages, page_path, settle_animations
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-MATH_DONE = """() => window.MathJax && MathJax.startup && MathJax.startup.promise
-  && MathJax.startup.promise.then(() => true)"""
 # How far the page scrolls sideways, and the elements that stick out (to say which).
 OVERFLOW = """() => {
   const doc = document.documentElement;
