@@ -146,6 +146,26 @@ def generated_docs(n: int, seed: int = 4) -> Path:
     return target
 
 
+LARGE_WORDS = ("quokka", "gradient", "layer", "network", "weight", "loss", "training", "model", "bias", "unit")
+LARGE_QUERY, NORMAL_QUERY = "quokka", "pooling"  # one only the large page holds, one only the seed's pages
+
+
+def large_page_docs(megabytes: float, seed: int = 4) -> Path:
+    """The seed's docs plus one question page whose body is one line of `megabytes` MB of plain words
+    (as an imported source could hold), every word a match of LARGE_QUERY or a common one."""
+    target = WORK / f"docs-large-{megabytes:g}mb"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(REPO / "docs", target)
+    rng = random.Random(seed)
+    words = rng.choices(LARGE_WORDS, k=int(megabytes * 1e6 / 7))
+    page = QuestionPage(id="deep-learning-exam-answers/q999", collection="deep-learning-exam-answers",
+                        question=999, title="A large page", parts=(), source_file="sources/large.txt",
+                        source_lines=(1, 2), body="# Q999. A large page\n\n" + " ".join(words) + "\n")
+    (target / "questions" / "deep-learning-exam-answers" / "q999.md").write_text(render_question(page),
+                                                                                  encoding="utf-8")
+    return target
+
+
 # --- measurements ----------------------------------------------------------------------------------
 
 
@@ -265,14 +285,17 @@ class Server:
         threading.Thread(target=lambda: [None for _ in self.process.stdout], daemon=True).start()
 
     def request(self, q: str) -> float:
+        return self.request_path(f"/search?q={quote(q)}")
+
+    def request_path(self, path: str) -> float:
         started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        connection.request("GET", f"/search?q={quote(q)}")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.request("GET", path)
         response = connection.getresponse()
         response.read()
         connection.close()
         if response.status != 200:
-            raise RuntimeError(f"{q!r}: HTTP {response.status}")
+            raise RuntimeError(f"{path!r}: HTTP {response.status}")
         return (time.perf_counter() - started) * 1000
 
     def stop(self):
@@ -294,6 +317,45 @@ def bench_http(server: Server, clients: int, requests_per_client: int) -> dict:
         samples = [ms for run in pool.map(client, range(clients)) for ms in run]
     elapsed = time.perf_counter() - started
     return {**percentiles(samples), "requests_per_s": round(len(samples) / elapsed, 1), "clients": clients}
+
+
+def bench_large_page(megabytes: float, engine_name: str, requests: int) -> dict:
+    """Over HTTP, with the answer cache off: a search hitting the large page beside one hitting only normal
+    pages (1 client, alternating, same server), and /health while 8 clients search the large page."""
+    docs = large_page_docs(megabytes)
+    index = WORK / f"index-large-{engine_name}"
+    shutil.rmtree(index, ignore_errors=True)
+    before = load()
+    report = build(docs, index, engine_name=engine_name, full=True)
+    server = Server(index, None, cache=False, threads=4)
+    try:
+        for q in (LARGE_QUERY, NORMAL_QUERY) * 4:  # warm up every worker's searcher
+            server.request(q)
+        large, normal = [], []
+        for _ in range(requests):
+            large.append(server.request(LARGE_QUERY))
+            normal.append(server.request(NORMAL_QUERY))
+        stop = threading.Event()
+
+        def hammer(_) -> int:
+            count = 0
+            while not stop.is_set():
+                server.request(LARGE_QUERY)
+                count += 1
+            return count
+
+        with ThreadPoolExecutor(8) as pool:
+            busy = pool.map(hammer, range(8))
+            time.sleep(0.5)
+            health = [server.request_path("/health") for _ in range(requests)]
+            stop.set()
+            searches = sum(busy)
+    finally:
+        server.stop()
+    return {"megabytes": megabytes, "engine": engine_name, "build_seconds": round(report.seconds, 2),
+            "large": percentiles(large), "normal": percentiles(normal),
+            "health_under_8": {**percentiles(health), "searches_meanwhile": searches},
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load": [before[0], load()[0]]}
 
 
 def load() -> list[float]:
@@ -415,6 +477,19 @@ def write_markdown(results: dict, path: Path) -> None:
         if c.get("bare_whoosh", {}).get("errors"):
             lines += ["", f"Bare Whoosh's stock parser failed on {len(c['bare_whoosh']['errors'])} queries "
                       f"({name}): " + "; ".join(c["bare_whoosh"]["errors"])]
+    if results.get("large_page"):
+        lines += ["", "## One large page", "",
+                  "The seed plus one question page whose body is one line of plain words (`--large-page MB`), over "
+                  f"HTTP with the answer cache off: `{LARGE_QUERY}` hits the large page, `{NORMAL_QUERY}` only normal "
+                  "pages (one client, alternating, same server), and `/health` while 8 clients search the large "
+                  "page. Milliseconds, p50 / p99.", "",
+                  "| engine | page MB | large-page search | normal search | /health under 8 | load | run |",
+                  "|---|---|---|---|---|---|---|"]
+        for engine_name, m in sorted(results["large_page"].items()):
+            lines.append(f"| {engine_name} | {m['megabytes']:g} | {_ms(m['large'])} | {_ms(m['normal'])} | "
+                         f"{_ms(m['health_under_8'])} | {' / '.join(map(str, m['load']))} | {m['date'][:16]} |")
+        if results.get("large_page_note"):
+            lines += ["", results["large_page_note"]]
     if results.get("note"):
         lines += ["", results["note"]]
     lines += ["", "Commands: " + "; ".join(f"`{c}`" for c in results.get("commands", [])) + ".",
@@ -433,22 +508,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10, help="passes over the query set in-process")
     parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP run (split among clients)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "search.json")
-    parser.add_argument("--note", default="", help="a remark to keep with the results (the machine's state)")
+    parser.add_argument("--note", default="", help="a remark to keep with the results (the machine's state; "
+                                                   "with --large-page, with that table)")
     parser.add_argument("--incremental-only", action="store_true",
                         help="only re-measure the one-page edit on the indexes a previous run left in "
                              "benchmarks/generated/ (after one unmeasured edit, so page sizes and times are known)")
+    parser.add_argument("--large-page", metavar="MB", type=float, default=None,
+                        help="only measure searches over the seed plus one page of MB megabytes (see 'One large page')")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     command = "python scripts/bench_search.py " + " ".join(argv if argv is not None else sys.argv[1:])
     results = {"machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}",
-               "note": args.note, "queries": QUERIES, "commands": [], "cases": {}}
+               "note": args.note if args.large_page is None else "", "queries": QUERIES, "commands": [], "cases": {},
+               "large_page": {}}
     site = REPO / "site" if (REPO / "site" / "index.html").is_file() else None
     if args.out.exists():  # keep the cases not run this time (the big ones take minutes)
         kept = json.loads(args.out.read_text(encoding="utf-8"))
         results["cases"] = {name: case for name, case in kept["cases"].items() if "engines" in case}
         results["commands"] = kept.get("commands", []) if results["cases"] else []
-        results["note"] = args.note or kept.get("note", "")
+        results["note"] = (args.large_page is None and args.note) or kept.get("note", "")
+        results["large_page"] = kept.get("large_page", {})
+        results["large_page_note"] = kept.get("large_page_note", "")
+    if args.large_page is not None:
+        results["large_page_note"] = args.note or results.get("large_page_note", "")
     results["commands"] = [c for c in results["commands"] if c != command] + [command]
+    if args.large_page is not None:
+        for engine_name in args.engines.split(","):
+            print(f"[large page] {engine_name}: {args.large_page:g} MB ...", flush=True)
+            results["large_page"][engine_name] = {**bench_large_page(args.large_page, engine_name, args.rounds * 4),
+                                                  "command": command}
+        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_markdown(results, args.out.with_suffix(".md"))
+        print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
+        return 0
     for size in args.sizes.split(",") if args.incremental_only else ():
         name = size if size == "seed" else f"{int(size):,} questions"
         docs = seed_docs() if size == "seed" else generated_docs(int(size))

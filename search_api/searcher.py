@@ -28,7 +28,7 @@ from search_api.plan import Plan, make_plan
 from search_api.query import ConceptNames, parse
 from search_api.ranking import RERANK_WINDOW, rerank, weigh
 from search_api.records import title_text
-from search_api.snippets import snippet
+from search_api.snippets import head, snippet
 from search_api.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -153,19 +153,23 @@ class SearchIndex:
             log.warning("search for %r hit the %.1f s limit; returning partial results", params.q, self.time_limit)
         hits = rerank(reader, plan, weigh(reader, collected.hits))[depth - params.limit:depth]
         records = reader.records([key for key, _ in hits])
+        # The time limit covers the snippets too: past it, a hit's snippet is its text's start, unmarked.
+        results = [_result(record, score, plan, index.names, time.perf_counter() > deadline)
+                   for record, (_, score) in zip(records, hits)]
         return {"total": collected.total, "suggestion": plan.suggestion, "unmatched": plan.unmatched,
-                "timed_out": collected.timed_out,
-                "results": [_result(record, score, plan, index.names) for record, (_, score) in zip(records, hits)]}
+                "timed_out": collected.timed_out or time.perf_counter() > deadline, "results": results}
 
 
-def _snippet(text: str, plan: Plan, names: ConceptNames | None) -> str:
+def _snippet(text: str, plan: Plan, names: ConceptNames | None, late: bool = False) -> str:
+    if late:
+        return snippet(text, set())
     extra = []
     if plan.concepts and names is not None:
-        extra = [(s, e, slug) for s, e, slug in names.matcher.finditer(text) if slug in plan.concepts]
+        extra = [(s, e, slug) for s, e, slug in names.matcher.finditer(head(text)) if slug in plan.concepts]
     return snippet(text, plan.terms, extra)
 
 
-def _result(stored: dict, score: float, plan: Plan, names: ConceptNames | None) -> dict:
+def _result(stored: dict, score: float, plan: Plan, names: ConceptNames | None, late: bool = False) -> dict:
     kind = stored["type"]
     return {
         "id": stored["id"],
@@ -177,7 +181,7 @@ def _result(stored: dict, score: float, plan: Plan, names: ConceptNames | None) 
         "title_text": title_text(stored["title"]),
         "page_title": stored["page_title"],
         "url": stored["url"],
-        "snippet": _snippet(stored.get("body") or stored["title"], plan, names),
+        "snippet": _snippet(stored.get("body") or stored["title"], plan, names, late),
         "score": round(score, 3),
         "concepts": list(stored["concepts"]),
     }
