@@ -29,6 +29,16 @@ _AFTER = r"(?!\w)(?!-\w)"
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A derived concept's definition: the opening of the answer that defines it."""
+
+    text: str  # plain text, inline math and code kept: "Regularization is ..."
+    question: str  # docs path of the question page it is quoted from
+    anchor: str | None  # the part, or None for the page
+    label: str  # "Q3. What is regularization?"
+
+
+@dataclass(frozen=True)
 class Concept:
     slug: str  # "kl-divergence", the file's stem
     title: str  # "KL divergence"
@@ -36,6 +46,11 @@ class Concept:
     summary: str  # one sentence, may be empty
     body: str  # the prose after the front matter
     path: str  # docs-relative: "concepts/kl-divergence.md"
+    definition: Definition | None = None  # set for a derived concept (kb.concepts.derived), never for a written page
+
+    @property
+    def derived(self) -> bool:
+        return self.definition is not None
 
     @property
     def names(self) -> tuple[str, ...]:

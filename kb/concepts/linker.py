@@ -40,15 +40,17 @@ class Linker:
     _listings: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_pages(cls, pages: Iterable[tuple[str, str]]) -> "Linker":
-        """`pages` are (docs-relative path, file text) of every Markdown page of the site."""
+    def from_pages(cls, pages: Iterable[tuple[str, str]], derived: Iterable[Concept] = ()) -> "Linker":
+        """`pages` are (docs-relative path, file text) of every Markdown page of the site; `derived` are the
+        concepts of `kb.concepts.derived`, whose pages (among `pages`) the build made."""
         started = time.perf_counter()
         pages = sorted(pages)
         problems: list[Problem] = []
-        concepts: list[Concept] = []
+        concepts: list[Concept] = list(derived)
         sources: dict[str, str] = {}
+        made = {c.path for c in concepts}
         for path, text in pages:
-            if is_concept_path(path):
+            if is_concept_path(path) and path not in made:
                 try:
                     concepts.append(concept_from_text(text, path))
                     sources[path] = text

@@ -9,18 +9,30 @@ from __future__ import annotations
 import logging
 import os
 
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 from mkdocs.structure.toc import AnchorLink
 
+from kb.concepts.derived import derived_page, link_site
 from kb.concepts.linker import Linker
+from kb.pages import PageError
 
 log = logging.getLogger("mkdocs.plugins.kb.concepts.links")
 _linker: Linker | None = None
 
 
 def on_files(files, config):
-    # Read every page once, link them all and derive the graph before any page is rendered.
+    # Read every page once, add a page for each derived concept, link them all and derive the graph
+    # before any page is rendered.
     global _linker
-    _linker = Linker.from_pages((f.src_uri, f.content_string) for f in files.documentation_pages())
+    pages = [(f.src_uri, f.content_string) for f in files.documentation_pages()]
+    on = (config["extra"] or {}).get("derived_concepts", True)
+    try:
+        _linker, made = link_site(pages, config["docs_dir"]) if on else (Linker.from_pages(pages), [])
+    except PageError as exc:
+        raise PluginError(str(exc)) from exc
+    for concept in made:
+        files.append(File.generated(config, concept.path, content=derived_page(concept)))
     prefix = _docs_prefix(config)
     for problem in _linker.problems:
         (log.warning if problem.level == "warning" else log.info)("%s%s", prefix, problem)
