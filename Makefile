@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # We pin MkDocs below 2.0 on purpose; Material's banner about it on every build is noise here.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install import build index serve dev docs test bench clean
+.PHONY: install import build index serve dev docs test bench clean anki
 
 # Reinstall only when the dependency pins change.
 $(STAMP): pyproject.toml requirements.lock
@@ -48,6 +48,11 @@ dev: install
 # Live-reloading preview for contributors editing docs/ (no search API; `make dev` has one).
 docs: import
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:$(PORT)
+
+# Anki decks of docs/ into build/anki/, one per collection (the site build also offers them on each
+# collection's page); one for a tag: `.venv/bin/python scripts/export_anki.py --tag attention`.
+anki: import
+	$(BIN)/python scripts/export_anki.py
 
 test: install
 	$(BIN)/python -m pytest
