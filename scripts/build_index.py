@@ -5,9 +5,11 @@ The index is written to a new build directory under --index and swapped in
 atomically by replacing the version file INDEX/CURRENT; a running server picks
 it up on its next request. When a build by the same engine exists, only the pages
 whose content changed since are read again and their records replaced (in a
-copy of the current build); --full reads every page and writes a new index. A failed or killed build leaves the current index
-serving; its leftovers are deleted by the next run. Only the three newest builds
-are kept.
+copy of the current build); --full reads every page and writes a new index. A current build that
+does not answer (a damaged file, a failed canary search: search_api.check) is rebuilt in full by
+itself. Every new build is opened and searched before it is published. A failed or killed build
+leaves the current index serving; its leftovers are deleted by the next run. Only the three newest
+builds are kept.
 
 One build at a time per index: a second run says which run holds the index and
 waits for it, then indexes the pages as they are by then. Killing a run kills
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kb.pages import PageError  # noqa: E402
 from search_api.engines import DEFAULT, ENGINES  # noqa: E402
 from search_api.indexer import build  # noqa: E402
+from search_api.store import IndexUnavailable  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -89,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
                        full=args.full)
     except (PageError, ValueError, OSError) as exc:
         print(f"build_index: {exc}; the current index (if any) is unchanged", file=sys.stderr)
+        return 1
+    except IndexUnavailable as exc:  # the new build failed its check: it is deleted, never published
+        print(f"build_index: the new build does not answer, so it was not published: {exc}", file=sys.stderr)
         return 1
     kinds = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in report.counts.items())
     how = (f"{report.changed_pages} changed page{'s' if report.changed_pages != 1 else ''} re-read"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from kb.concepts.concept import ConceptMatcher, load_concepts
 from kb.slugs import CONCEPTS_DIR
-from search_api import store
+from search_api import check, store
 from search_api.engines import DEFAULT, engine
 from search_api.records import (Record, add_mentions, build_records, concept_record, concept_records, page_records,
                                 record_order, stored_words)
@@ -41,7 +42,8 @@ from search_api.vocabulary import Vocabulary, words_of
 MULTIPROCESS_PAGES = 2000
 MANIFEST = "pages.json"
 ENGINE_DIR = "engine"  # the engine's own files, apart from ours (tantivy has a meta.json of its own too)
-FORMAT = 2  # of the records and pages.json; a build of another format is rebuilt in full
+FORMAT = 3  # of the records, their terms and pages.json; a build of another format is rebuilt in full
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,21 +107,46 @@ def build(docs_dir: Path, index_root: Path, procs: int | None = None, on_wait=No
 
 
 def _reusable(index_root: Path, engine_name: str) -> store.Build | None:
-    """The current build, if the next can be made from it (same engine and format, with a manifest)."""
+    """The current build, if the next can be made from it (same engine and format, with a manifest, and it
+    answers: a damaged build is rebuilt in full, never copied)."""
     try:
         current = store.open_build(index_root)
-    except store.IndexUnavailable:
+        same = current.meta.get("engine", DEFAULT) == engine_name and current.meta.get("format") == FORMAT
+        if not same or not (current.path / MANIFEST).is_file():
+            return None
+        check.verify_files(current.path / ENGINE_DIR, current.meta.get(check.CHECKSUMS))
+        _answers(current.path, current.meta, Vocabulary.load(current.path))
+    except (store.IndexUnavailable, OSError, ValueError) as exc:
+        if store.current_version(index_root) is not None:
+            log.warning("the current index cannot be updated, so it is rebuilt in full: %s", exc)
         return None
-    same = current.meta.get("engine", DEFAULT) == engine_name and current.meta.get("format") == FORMAT
-    return current if same and (current.path / MANIFEST).is_file() else None
+    return current
+
+
+def _answers(build_dir: Path, meta: dict, vocabulary: Vocabulary) -> None:
+    """IndexUnavailable unless the build's engine opens and answers a canary search (search_api.check)."""
+    try:
+        reader = engine(meta["engine"]).open(build_dir / ENGINE_DIR)
+    except Exception as exc:
+        raise store.IndexUnavailable(f"The search index {build_dir} cannot be opened "
+                                     f"({exc.__class__.__name__}: {exc}).") from exc
+    try:
+        check.canary(reader, vocabulary.counts, meta["documents"])
+    finally:
+        reader.close()
 
 
 def _concept_names(concepts) -> list[dict]:
     return [{"slug": c.slug, "title": c.title, "aliases": list(c.aliases)} for c in concepts]
 
 
-def _publish(index_root: Path, tmp: Path, meta: dict, vocabulary: Vocabulary, manifest: dict) -> Path:
-    """Write the build's files beside the engine's, then rename it into place and make it current."""
+def _publish(index_root: Path, tmp: Path, meta: dict, vocabulary: Vocabulary, manifest: dict,
+             previous: store.Build | None = None) -> Path:
+    """Check the build answers, write its files beside the engine's (with the engine files' checksums), then
+    rename it into place and make it current. `previous`: the build an incremental one was copied from."""
+    _answers(tmp, meta, vocabulary)
+    known = previous.meta.get(check.CHECKSUMS) if previous else None
+    meta[check.CHECKSUMS] = check.checksums(tmp / ENGINE_DIR, known, previous.path / ENGINE_DIR if previous else None)
     vocabulary.save(tmp)
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     (tmp / store.META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -290,7 +317,7 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
         pages = {p: {**old_pages[p], **hashes[p]} for p in hashes if p in old_pages and p not in changed}
         pages.update(_manifest({p: hashes[p] for p in changed}, _ids_by_page(records))["pages"])
         meta = _meta(name, engine_name, counts, current.meta.get("concepts", []))
-        final = _publish(index_root, tmp, meta, vocabulary, {"pages": dict(sorted(pages.items()))})
+        final = _publish(index_root, tmp, meta, vocabulary, {"pages": dict(sorted(pages.items()))}, current)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

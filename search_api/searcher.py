@@ -20,13 +20,13 @@ from pathlib import Path
 
 from kb.concepts.concept import Concept
 from kb.slugs import concept_path
-from search_api import store
+from search_api import check, store
 from search_api.engines import DEFAULT, engine
 from search_api.indexer import ENGINE_DIR
 from search_api.params import SearchParams
 from search_api.plan import Plan, make_plan
 from search_api.query import ConceptNames, parse
-from search_api.ranking import RERANK_WINDOW, rerank, weigh
+from search_api.ranking import RERANK_WINDOW, rerank
 from search_api.records import title_text
 from search_api.snippets import head, snippet
 from search_api.vocabulary import Vocabulary
@@ -85,6 +85,8 @@ class SearchIndex:
         self.cache_size = cache_size
         self.engine = engine
         self._local = threading.local()
+        self._checking = threading.Lock()
+        self._checked: set[tuple[str, int]] = set()  # (build, process) pairs that passed check
 
     def _open(self, version: str) -> OpenIndex:
         build = store.open_build(self.index_root, version)
@@ -94,11 +96,28 @@ class SearchIndex:
                 f"The search index {build.path} was built by the {name} engine, not {self.engine}. "
                 f"Rebuild it with `python scripts/build_index.py --engine {self.engine} --full`.")
         try:
+            names = _names(build.meta)
+            vocabulary = Vocabulary.load(build.path)
             reader = engine(name).open(build.path / ENGINE_DIR)
         except Exception as exc:
             raise store.IndexUnavailable(f"The search index {build.path} is unreadable ({exc.__class__.__name__}). "
                                          + store.how_to_build(self.index_root)) from exc
-        return OpenIndex(version, os.getpid(), reader, build.meta, _names(build.meta), Vocabulary.load(build.path))
+        try:
+            self._check(build, reader, vocabulary, names)
+        except store.IndexUnavailable as exc:
+            reader.close()
+            raise store.IndexUnavailable(f"{exc} {store.how_to_build(self.index_root)}") from exc
+        return OpenIndex(version, os.getpid(), reader, build.meta, names, vocabulary)
+
+    def _check(self, build: store.Build, reader, vocabulary: Vocabulary, names: ConceptNames | None) -> None:
+        """Once per build and process (its threads share the result): its files' checksums and a canary search."""
+        key = (build.version, os.getpid())
+        with self._checking:
+            if key in self._checked:
+                return
+            check.verify_files(build.path / ENGINE_DIR, build.meta.get(check.CHECKSUMS))
+            check.canary(reader, vocabulary.counts, build.meta["documents"], names)
+            self._checked.add(key)
 
     def current(self) -> OpenIndex:
         """This thread's open index, reopened if the version file names another build."""
@@ -106,7 +125,9 @@ class SearchIndex:
         if version is None:
             raise store.IndexUnavailable(store.missing(self.index_root))
         held = getattr(self._local, "index", None)
-        if held is not None and held.version == version and held.pid == os.getpid():
+        pid = os.getpid()
+        # A build whose check another thread withdrew (a search failed on it) is opened and checked again.
+        if held is not None and held.version == version and held.pid == pid and (version, pid) in self._checked:
             return held
         fresh = self._open(version)
         if held is not None and held.pid == os.getpid():
@@ -127,9 +148,10 @@ class SearchIndex:
         if found is None:
             try:
                 found = self._search(index, params, units, started + self.time_limit)
-            except Exception:  # a build pruned under an old reader: reopen the current one once
+            except Exception:  # a build pruned (or damaged) under an old reader: check and reopen the current one once
                 log.warning("search failed on a held reader; reopening", exc_info=True)
                 self._local.index = None
+                self._checked.discard((index.version, os.getpid()))
                 index = self.current()
                 found = self._search(index, params, units, started + self.time_limit)
             if self.cache_size and not found["timed_out"]:
@@ -151,7 +173,7 @@ class SearchIndex:
         collected = reader.search(plan, filters, max(depth, RERANK_WINDOW), deadline)
         if collected.timed_out:
             log.warning("search for %r hit the %.1f s limit; returning partial results", params.q, self.time_limit)
-        hits = rerank(reader, plan, weigh(reader, collected.hits))[depth - params.limit:depth]
+        hits = rerank(reader, plan, collected.hits)[depth - params.limit:depth]
         records = reader.records([key for key, _ in hits])
         # The time limit covers the snippets too: past it, a hit's snippet is its text's start, unmarked.
         results = [_result(record, score, plan, index.names, time.perf_counter() > deadline)

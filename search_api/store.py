@@ -86,7 +86,27 @@ def open_build(index_root: Path, version: str | None = None) -> Build:
     except (OSError, ValueError) as exc:
         raise IndexUnavailable(f"The search index {path} is unreadable ({exc.__class__.__name__}). "
                                + how_to_build(index_root)) from exc
+    wrong = _wrong_meta(meta, version)
+    if wrong:
+        raise IndexUnavailable(f"The search index {path} has a malformed {META_FILE} ({wrong}). "
+                               + how_to_build(index_root))
     return Build(version=version, path=path, meta=meta)
+
+
+# What /health and the searcher read from meta.json, and their types ("documents" is a count, never a bool).
+META_FIELDS = {"version": str, "engine": str, "built_at": str, "documents": int, "counts": dict, "concepts": list}
+
+
+def _wrong_meta(meta, version: str) -> str | None:
+    """What is wrong with a build's metadata, or None: a build whose meta.json says otherwise is not served."""
+    if not isinstance(meta, dict):
+        return "not an object"
+    for key, kind in META_FIELDS.items():
+        if type(meta.get(key)) is not kind:
+            return f"'{key}' missing or not {'a' if kind is not int else 'an'} {kind.__name__}"
+    if meta["version"] != version:
+        return f"'version' is not the build's name, {version}"
+    return None
 
 
 def publish(index_root: Path, build_dir: Path) -> None:

@@ -42,8 +42,12 @@ class Vocabulary:
 
     @classmethod
     def load(cls, directory: Path) -> "Vocabulary":
+        """The build's vocabulary; ValueError when the file is not one (the server answers 503, not 500)."""
         path = directory / FILE
-        return cls(json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})
+        counts = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if not isinstance(counts, dict) or not all(type(n) is int and isinstance(w, str) for w, n in counts.items()):
+            raise ValueError(f"{path} is not a vocabulary (an object of words and counts)")
+        return cls(counts)
 
     def save(self, directory: Path) -> None:
         (directory / FILE).write_text(json.dumps(dict(sorted(self.counts.items())), ensure_ascii=False),

@@ -48,7 +48,7 @@ class Served:
         args += ["--site", str(site)] if site else ["--no-site"]
         self.process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         start_new_session=True)
-        lines: queue.Queue[str] = queue.Queue()
+        self.lines = lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in self.process.stdout], daemon=True).start()
         self.output, deadline = [], time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -78,6 +78,12 @@ class Served:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
+
+    def log(self) -> str:
+        """Everything the server has printed so far (stdout and stderr)."""
+        while not self.lines.empty():
+            self.output.append(self.lines.get())
+        return "".join(self.output)
 
     def json(self, path: str) -> tuple[int, dict]:
         status, _, body = self.get(path)
