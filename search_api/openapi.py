@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from search_api.errors import ERROR_CODES
-from search_api.params import MAX_LIMIT, MAX_PHRASE_WORDS, MAX_QUERY_BYTES, MAX_RESULTS_DEPTH, MAX_WORDS
+from search_api.params import (MAX_LIMIT, MAX_PHRASE_WORDS, MAX_QUERY_BYTES, MAX_RESULTS_DEPTH, MAX_SLUG_CHARS,
+                               MAX_WORDS, SEARCHABLE)
 from search_api.schema import RECORD_TYPES
 
 SLUG_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+FILTER_PATTERN = "^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$"  # a slug, or empty
 
 
 def _error_response(description: str) -> dict:
@@ -22,13 +24,17 @@ SEARCH_PARAMETERS = [
     _param("q", f"What to search for: words and \"quoted phrases\"; any other character is plain text "
                 f"(no wildcard, field, range, boost or fuzzy syntax). At most {MAX_QUERY_BYTES} bytes, "
                 f"{MAX_WORDS} words, {MAX_PHRASE_WORDS} words per phrase.",
-           {"type": "string", "minLength": 1}, required=True),
+           {"type": "string", "minLength": 1, "pattern": SEARCHABLE}, required=True),
     _param("limit", "Results per page.", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
     _param("page", f"Page of results, from 1; page × limit may not exceed {MAX_RESULTS_DEPTH}.",
-           {"type": "integer", "minimum": 1, "default": 1}),
-    _param("type", "Only records of this level.", {"type": "string", "enum": list(RECORD_TYPES)}),
-    _param("concept", "Only records that mention this concept (its slug).", {"type": "string", "pattern": SLUG_PATTERN}),
-    _param("collection", "Only records of this collection (its slug).", {"type": "string", "pattern": SLUG_PATTERN}),
+           {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS_DEPTH, "default": 1}),
+    # Empty filters are no filters: an HTML form sends its empty fields.
+    _param("type", "Only records of this level; empty: every level.",
+           {"type": "string", "enum": ["", *RECORD_TYPES]}),
+    _param("concept", "Only records that mention this concept (its slug); empty: no filter.",
+           {"type": "string", "pattern": FILTER_PATTERN, "maxLength": MAX_SLUG_CHARS}),
+    _param("collection", "Only records of this collection (its slug); empty: no filter.",
+           {"type": "string", "pattern": FILTER_PATTERN, "maxLength": MAX_SLUG_CHARS}),
 ]
 
 SCHEMAS = {
@@ -122,8 +128,8 @@ def openapi_document() -> dict:
                 "responses": {
                     "200": {"description": "Ranked results.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
-                    "400": _error_response("A missing, empty or too long q, or a bad limit, page, type, "
-                                           "concept or collection."),
+                    "400": _error_response("A missing, empty or too long q, a bad limit, page, type, "
+                                           "concept or collection, or a query string that is not UTF-8."),
                     "503": _error_response("No index has been built, or it is unreadable."),
                     "default": _error_response("Any other error, in the same shape."),
                 },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Mapping
+from urllib.parse import unquote_to_bytes
 
 from search_api.analysis import normalize_text
 from search_api.schema import RECORD_TYPES
@@ -18,6 +19,11 @@ MAX_LIMIT = 50
 MAX_RESULTS_DEPTH = 1000  # page × limit
 ASCII_INT = re.compile(r"[ \t]*([0-9]{1,6})[ \t]*")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_CHARS = 100
+# What a q must hold (the OpenAPI description's pattern, the same text in Python's and ECMAScript's regex
+# dialects): a character other than whitespace and control characters. A q of only invisible ones that
+# normalising drops (a zero-width space) is searched, and finds nothing.
+SEARCHABLE = r"[^\s\ufeff\x00-\x1f\x7f-\x9f]"
 QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 
 
@@ -52,11 +58,21 @@ def _int_param(args: Mapping, name: str, default: int, low: int, high: int) -> i
 
 def _slug_param(args: Mapping, name: str) -> str | None:
     raw = args.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw == "":  # an empty field (an HTML form sends one): no filter
         return None
-    if len(raw) > 100 or not SLUG.match(raw):
+    if len(raw) > MAX_SLUG_CHARS or not SLUG.match(raw):
         raise QueryError(f"bad_{name}", f"'{name}' must be a slug such as 'kl-divergence'")
     return raw
+
+
+def check_encoding(query_string: bytes) -> None:
+    """QueryError unless the query string is UTF-8 once its escapes are decoded (Werkzeug keeps an invalid
+    escape such as %FF as its literal text, which was then searched for)."""
+    try:
+        unquote_to_bytes(query_string).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError("bad_encoding", "the query string must be percent-encoded UTF-8 (an escape such as "
+                                         "%FF alone is not)") from exc
 
 
 def parse_params(args: Mapping[str, str]) -> SearchParams:
@@ -66,9 +82,9 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
         raise QueryError("missing_query", "the 'q' parameter is required, e.g. /search?q=inductive+bias")
     if len(raw) > MAX_RAW_CHARS:
         raise QueryError("query_too_long", f"'q' must be at most {MAX_QUERY_BYTES} bytes")
-    q = normalize_text(raw.translate(QUOTES))
-    if not q:
+    if not re.search(SEARCHABLE, raw):
         raise QueryError("empty_query", "'q' must contain something to search for")
+    q = normalize_text(raw.translate(QUOTES))
     if len(q.encode("utf-8")) > MAX_QUERY_BYTES:
         raise QueryError("query_too_long", f"'q' must be at most {MAX_QUERY_BYTES} bytes")
     limit = _int_param(args, "limit", 10, 1, MAX_LIMIT)

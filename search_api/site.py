@@ -22,11 +22,16 @@ def site_root(site: str | Path) -> Path:
 
 
 def contained_file(root: Path, path: str) -> Path | None:
-    """The regular file at `path` inside `root`, or None: never a file a symlink leads out of the site to."""
+    """The regular file at `path` inside `root`, or None: never a file a symlink leads out of the site to,
+    nor a path no file can have (a NUL, a name over the system's limit: a 404, not the OS's error)."""
     joined = safe_join(str(root), path) if path else str(root)
-    if joined is None:
+    if joined is None or "\x00" in joined:
         return None
-    target = Path(joined).resolve()
+    try:
+        target = Path(joined).resolve()
+        target.is_file()  # a name too long fails here, with the path in the message; the caller asks again
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
+        return None
     # A symlink in the build (`assets/p.css -> /etc/passwd`) resolves outside the root: refused.
     if target != root and root not in target.parents:
         return None

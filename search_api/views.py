@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from search_api.openapi import openapi_document
-from search_api.params import parse_params
+from search_api.params import check_encoding, parse_params
 from search_api.searcher import SearchIndex
 
 bp = Blueprint("api", __name__)
@@ -17,6 +17,7 @@ def _index() -> SearchIndex:
 
 @bp.get("/search")
 def search():
+    check_encoding(request.query_string)
     params = parse_params(request.args)
     found = _index().search(params)
     base = current_app.config["SITE_URL"] or request.script_root

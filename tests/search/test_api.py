@@ -14,7 +14,8 @@ from search_api.openapi import openapi_document
 ERROR_CASES = [
     ("GET", "/search", 400, "missing_query"),
     ("GET", "/search?q=", 400, "empty_query"),
-    ("GET", "/search?q=%E2%80%8B%00", 400, "empty_query"),
+    ("GET", "/search?q=%C2%83%00%20", 400, "empty_query"),  # only control characters and a space
+    ("GET", "/search?q=%FF", 400, "bad_encoding"),
     ("GET", "/search?q=" + "a" * 600, 400, "query_too_long"),
     ("GET", "/search?q=x&limit=100", 400, "bad_limit"),
     ("GET", "/search?q=x&page=0", 400, "bad_page"),

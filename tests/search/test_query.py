@@ -13,7 +13,7 @@ from search_api.vocabulary import Vocabulary, damerau
     ({}, "missing_query"),
     ({"q": ""}, "empty_query"),
     ({"q": "   \t "}, "empty_query"),
-    ({"q": "\u200b\u202e\x00"}, "empty_query"),  # nothing left after stripping
+    ({"q": "\x85\x9f\x00 "}, "empty_query"),  # only control characters and a space (invisible ones are searched)
     ({"q": "a" * (MAX_QUERY_BYTES + 1)}, "query_too_long"),
     ({"q": "é" * (MAX_QUERY_BYTES // 2 + 1)}, "query_too_long"),  # bytes, not characters
     ({"q": "x " * 5000}, "query_too_long"),
@@ -65,7 +65,7 @@ def test_unmatched_quote_is_plain_text_and_curly_quotes_work():
 
 
 @pytest.mark.parametrize("word, edits", [
-    ("bias", 0), ("adam", 0), ("convs", 1), ("dropout", 1), ("gradient", 1),
+    ("ema", 0), ("kl", 0), ("bias", 1), ("adam", 1), ("convs", 1), ("dropout", 1), ("gradient", 1),
     ("attention", 2), ("backpropagation", 2),
 ])
 def test_typo_budget_by_length(word, edits):
@@ -110,6 +110,9 @@ def test_vocabulary_corrections():
     assert vocabulary.corrections("droput", 1) == ("dropout",)
     assert vocabulary.corrections("rdopout", 1) == ()  # the first letter must be right
     assert vocabulary.corrections("drpoout", 1) == ("dropout",)  # a swap is one edit
-    assert vocabulary.corrections("pooling", 1) == ("polling",)
+    assert vocabulary.corrections("pooling", 1) == ()  # a word the index has, and "polling" is no commoner
+    assert Vocabulary({"pooling": 2, "polling": 20}).corrections("pooling", 1) == ("polling",)
+    assert Vocabulary({"bach": 1, "batch": 50}).corrections("bach", 1) == ()  # short words the index has are meant
+    assert Vocabulary({"batch": 50}).corrections("bach", 1) == ("batch",)
     assert vocabulary.corrections("hyperprameterz", 2) == ("hyperparameters",)
     assert vocabulary.corrections("hyperprameterz", 1) == ()
