@@ -517,7 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="only measure searches over the seed plus one page of MB megabytes (see 'One large page')")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    command = "python scripts/bench_search.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    given = argv if argv is not None else sys.argv[1:]
+    shown = [a for i, a in enumerate(given) if a != "--note" and (i == 0 or given[i - 1] != "--note")]
+    command = "python scripts/bench_search.py " + " ".join(shown)  # the note is kept apart, with the results
     results = {"machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}",
                "note": args.note if args.large_page is None else "", "queries": QUERIES, "commands": [], "cases": {},
                "large_page": {}}
