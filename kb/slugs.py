@@ -24,8 +24,8 @@ def slugify(text: str) -> str:
 
 
 def collection_slug(source_name: str) -> str:
-    """A collection is named after its source file's stem."""
-    slug = slugify(PurePosixPath(source_name).stem.split(".")[0])
+    """A collection is named after its source file's name without the extension: notes.v1.md -> notes-v1."""
+    slug = slugify(PurePosixPath(source_name).stem)
     if not slug:
         raise ValueError(f"cannot make a collection name from {source_name!r}")
     return slug

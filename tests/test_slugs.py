@@ -47,7 +47,10 @@ def test_relative_link(src, dst, anchor, link):
 
 
 def test_ids_paths_and_anchors():
-    assert slugs.collection_slug("sources/Deep-Learning Exam.answers.txt") == "deep-learning-exam"
+    assert slugs.collection_slug("sources/Deep-Learning Exam.answers.txt") == "deep-learning-exam-answers"
+    # Only the extension goes: two versions of one sheet are two collections, a dot-file is named too.
+    assert slugs.collection_slug("notes.v1.md") != slugs.collection_slug("notes.v2.md")
+    assert slugs.collection_slug(".hidden.md") == "hidden"
     assert slugs.question_id("dl", 3) == "dl/q3"
     assert slugs.question_path("dl", 3) == "questions/dl/q3.md"
     assert slugs.part_anchor("ii") == "part-ii"

@@ -18,6 +18,8 @@ from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, Line, classify
 from kb.ingest.markers import (PartMarker, QuestionMarker, match_heading, match_part, next_label, split_marks,
                                strip_emphasis)
 from kb.ingest.headings import normalize_headings
+from kb.ingest.invisible import BIDI_CONTROLS, RULE as INVISIBLE_RULE, look_alikes, visible
+from kb.ingest.limits import check_page, check_text, flatten
 from kb.ingest.repair import join_page_breaks, repair_display_block, repair_math
 
 
@@ -83,6 +85,21 @@ def _repair(lines: list[Line], repairs: Counter) -> list[Line]:
             fixed = line.text
         out.append(line if fixed == line.text else Line(line.number, fixed, line.kind))  # most lines: untouched
     return out
+
+
+def _visible(lines: list[Line], repairs: Counter, source: str) -> tuple[list[Line], list[str]]:
+    """Lines without invisible characters (counted as a repair); a bidirectional control is also a warning."""
+    out, warnings = [], []
+    for line in lines:
+        text, removed = visible(line.text)
+        if removed:
+            repairs[INVISIBLE_RULE] += removed
+            if any(c in BIDI_CONTROLS for c in line.text):
+                warnings.append(f"{source}:{line.number}: bidirectional control characters removed "
+                                f"(they reorder what a page shows)")
+            line = Line(line.number, text, line.kind)
+        out.append(line)
+    return out, warnings
 
 
 def _trim_blank(lines: list[Line]) -> list[Line]:
@@ -210,11 +227,14 @@ def _span(lines: list[Line], start: int, end: int) -> tuple[int, int]:
 def parse_document(text: str, source: str, dialect: str = "", base_url: str = "") -> Document:
     """Split a decoded answer sheet into repaired questions and parts; `dialect` pins the family of question starts."""
     repairs: Counter = Counter()
-    cleaned = clean_lines(_repair(classify(text, source), repairs), source, base_url)
+    check_text(text, source)
+    lines, shown = _visible(classify(text, source), repairs, source)
+    lines, deep = flatten(_repair(lines, repairs), source)
+    cleaned = clean_lines(lines, source, base_url)
     lines = cleaned.lines
     blocks = parse_blocks(lines)
     choice = choose(lines, source, dialect, blocks)
-    warnings = [*cleaned.warnings, *choice.warnings]
+    warnings = [*shown, *deep, *cleaned.warnings, *choice.warnings]
     heads = _group_headings(lines, choice.markers, blocks)
     starts = {lines[b.start].number: b.end - b.start for b in blocks}
     # A list item that only groups the nested questions of a bank is a section too, below the heading sections.
@@ -245,6 +265,9 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
             continue
         body = lines[index + candidate.head:end]
         marker = candidate.marker
+        check_page(lines[index:end], marker.number, source)
+        warnings += [f"{source}:{lines[index].number}: the title of question {marker.label or marker.number} has "
+                     f"{word!r}, which mixes Latin letters with look-alikes of another script" for word in look_alikes(marker.title)]
         if marker.body:  # "Q2: The answer starts here." keeps its words as the first line
             body = [Line(lines[index].number, marker.body, TEXT), Line(lines[index].number, "", BLANK)] + body
         intro, parts = _split_parts(body, lines[index].number, warnings, source, starts)

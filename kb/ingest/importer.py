@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kb import slugs
+from kb import slugs, yamlsafe
 from kb.ingest import merge, roundtrip, staging
 from kb.concepts.concept import ConceptMatcher, load_concepts
 from kb.concepts.links import resolve
@@ -29,7 +29,7 @@ from kb.ingest.document import Document, parse_document
 from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError
 from kb.ingest.lock import run_lock
-from kb.ingest.meta import SourceMeta, check_notes, load_meta
+from kb.ingest.meta import SourceMeta, check_notes, load_meta, meta_path
 from kb.ingest.paper import Statement, match_statements
 from kb.ingest.render import collection_page, question_page
 from kb.pages import PageError, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
@@ -96,6 +96,8 @@ def load_source(path: Path, project_root: Path) -> Source:
         collection = slugs.collection_slug(path.name)
     except ValueError:
         raise DocumentError(name, 1, "its name has no letter or digit to name a collection after; rename the file") from None
+    for read in (path, meta_path(path)):
+        _refuse_outside_link(read, project_root)
     meta = load_meta(path)
     document, converted, converted_rel = read_document(path, f"{CONVERTED_DIR}/{collection}.md", meta.dialect, meta.url)
     check_notes(meta, {q.marker.number: [s.part.label for s in q.parts] for q in document.questions})
@@ -111,6 +113,28 @@ def load_source(path: Path, project_root: Path) -> Source:
         source.statements, said = match_statements(document, source.paper, meta.paper)
         source.warnings += [*paper_converted.warnings, *source.paper.warnings, *said]
     return source
+
+
+def _refuse_outside_link(path: Path, project_root: Path) -> None:
+    """A symbolic link in the way to a file outside the project is refused: sources/ must not publish /etc."""
+    real = path.resolve()
+    if real != Path(os.path.abspath(path)) and not real.is_relative_to(project_root.resolve()):
+        raise DocumentError(str(path), 1, f"is a symbolic link to {real}, outside the project; "
+                                          f"copy the file into the project instead")
+
+
+def claimed_elsewhere(source: Source, docs: Path) -> DocumentError | None:
+    """A collection belongs to the source that made it: another source mapping to it is refused, naming both."""
+    index = docs / slugs.collection_index_path(source.collection)
+    try:
+        owner = split_front_matter(index.read_text(encoding="utf-8"), index)[0].get("source")
+    except (OSError, PageError, UnicodeDecodeError):
+        return None  # no collection yet, or one the build reports as unreadable
+    if not isinstance(owner, str) or owner == source.rel:
+        return None
+    return DocumentError(str(source.path), 1, f"collection '{source.collection}' belongs to {owner} "
+                                              f"({index.relative_to(docs.parent).as_posix()}); rename this source, "
+                                              f"or delete that collection to give it to this one")
 
 
 def read_document(path: Path, converted_rel: str, dialect: str = "", base_url: str = "") -> tuple[Document, Converted, str]:
@@ -162,7 +186,12 @@ def plan(source: Source, known=lambda name: True) -> tuple[list[PlannedFile], li
         if fixed != page.body:
             page = QuestionPage(**{**page.__dict__, "body": fixed})
         bodies[f"q{question.marker.number}"] = page.body
-        files.append(PlannedFile(path, render_imported(page), page=page))
+        text = render_imported(page)
+        if text.index("\n---\n") > yamlsafe.MAX_BYTES:  # the site build and the index build would refuse it
+            raise DocumentError(source.document.source, question.first_line, f"question {question.marker.number}'s front "
+                                f"matter (title, parts, tags) would be over {yamlsafe.MAX_BYTES // 1024} KB; "
+                                f"shorten its title or its part titles")
+        files.append(PlannedFile(path, text, page=page))
     warnings += [f"round trip: {p}" for p in roundtrip.check(source.document, bodies)]
     return files + sorted(images.values(), key=lambda f: f.path), warnings
 
@@ -331,14 +360,21 @@ def run(paths: list[Path], docs: Path, force: bool = False, check: bool = False,
         recovered = [] if check else staging.recover(root)  # --check writes nothing, not even a recovery
         sources, failed = read_sources(paths, root)
         known = concept_names(docs)
-        decisions, stale = [], []
+        decisions, stale, planned = [], [], []
         for s in sources:
-            files, warnings = plan(s, known)
+            try:
+                if error := claimed_elsewhere(s, docs):
+                    raise error
+                files, warnings = plan(s, known)
+            except DocumentError as exc:
+                failed.append((s.path, exc))
+                continue
+            planned.append(s)
             s.warnings += warnings
             decisions += decide(files, docs, force)
             stale += stale_pages(s, files, docs)
-        if strict and (failed or any(s.warnings for s in sources)):
-            raise StrictError([str(e) for _, e in failed] + [w for s in sources for w in s.warnings])
+        if strict and (failed or any(s.warnings for s in planned)):
+            raise StrictError([str(e) for _, e in failed] + [w for s in planned for w in s.warnings])
         if not check:
-            apply(decisions, docs, sources)
-    return RunReport(sources, decisions, stale, recovered, failed)
+            apply(decisions, docs, planned)
+    return RunReport(planned, decisions, stale, recovered, failed)

@@ -13,6 +13,8 @@ import yaml
 
 from kb import yamlsafe
 from kb.ingest.outline import PIN_ALIASES, SHAPES
+from kb.ingest.invisible import visible
+from kb.ingest.limits import TAG_CHARS, TAGS
 from kb.ingest.lines import DocumentError
 
 TOP_KEYS = ("title", "description", "dialect", "url", "paper", "questions")
@@ -41,7 +43,7 @@ class SourceMeta:
 
 
 def meta_path(source: Path) -> Path:
-    return source.with_name(source.name.split(".")[0] + ".meta.yml")
+    return source.with_name(source.stem + ".meta.yml")  # notes.v1.md -> notes.v1.meta.yml
 
 
 def _key_line(text: str, keys: list) -> int:
@@ -136,6 +138,7 @@ def load_meta(source: Path) -> SourceMeta:
         tags = entry.get("tags") or []
         if not isinstance(tags, list) or not all(_is_text(t) for t in tags):
             fail([*keys, "tags"], "must be a list of words, e.g. [attention, complexity]")
+        tags = _tags(tags, lambda message: fail([*keys, "tags"], message))
         notes = entry.get("notes") or []
         if not isinstance(notes, list):
             fail([*keys, "notes"], "must be a list of '- text: ...' items")
@@ -153,8 +156,23 @@ def load_meta(source: Path) -> SourceMeta:
                 fail([*nkeys, "part"], "must be a part label such as a or ii")
             part = str(note.get("part") or "").strip().strip("()").lower()
             parsed.append(Note(str(note["text"]), part, _key_name(nkeys)))
-        questions[number] = {"title": str(entry.get("title") or ""), "tags": [str(t) for t in tags], "notes": parsed}
-    return SourceMeta(str(raw.get("title") or ""), str(raw.get("description") or ""), dialect, questions, where, url, paper)
+        title, _ = visible(str(entry.get("title") or ""))
+        questions[number] = {"title": title, "tags": tags, "notes": parsed}
+    return SourceMeta(visible(str(raw.get("title") or ""))[0], str(raw.get("description") or ""), dialect, questions, where, url, paper)
+
+
+def _tags(raw: list, fail) -> list[str]:
+    """Tags as the page gets them: visible characters only, one of each (first spelling kept), within the limits."""
+    tags: dict[str, str] = {}
+    for tag in raw:
+        text = " ".join(visible(str(tag))[0].split())
+        if len(text) > TAG_CHARS:
+            fail(f"'{text[:40]}...' is {len(text)} characters; a tag is limited to {TAG_CHARS}")
+        if text:
+            tags.setdefault(text.casefold(), text)
+    if len(tags) > TAGS:
+        fail(f"has {len(tags)} different tags; a question is limited to {TAGS}")
+    return list(tags.values())
 
 
 def check_notes(meta: SourceMeta, parts_of: dict[int, list[str]]) -> None:

@@ -7,8 +7,10 @@ to a deck are checked like any other link and `make serve` offers the downloads 
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
+from urllib.parse import urlencode
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -19,7 +21,7 @@ from kb.revise.anki import DeckSpec, deck_bytes
 from kb.revise.cards import Card, cut_cards
 from kb.revise.export import collection_deck_name
 from kb.site.catalog import build_catalog, is_collection_index
-from kb.slugs import CONCEPTS_DIR, collection_index_path, relative_link
+from kb.slugs import CONCEPTS_DIR, collection_index_path, relative_link, relative_url
 
 log = logging.getLogger("mkdocs.hooks.revise")
 DECKS_DIR = "anki"
@@ -64,8 +66,10 @@ def on_page_markdown(markdown, page, config, files):
     practise = relative_link(src, PRACTICE_PAGE) + f"?collection={slug}"
     deck = relative_link(src, deck_path(slug))
     count = _questions[slug]
-    block = (f"[Practise these questions]({practise}){{ .md-button .md-button--primary .kb-practise }} "
-             f"[Anki deck]({deck}){{ .md-button .kb-deck }}\n\n"
+    # A docs folder without the practice page (a contributor's small site, the importer's tests) offers the deck only.
+    button = (f"[Practise these questions]({practise}){{ .md-button .md-button--primary .kb-practise }} "
+              if files.get_file_from_path(PRACTICE_PAGE) else "")
+    block = (f"{button}[Anki deck]({deck}){{ .md-button .kb-deck }}\n\n"
              f"_Practice: {count} question{'s' if count != 1 else ''}, one part at a time, your progress kept in "
              "this browser only. The Anki deck has one note per part; importing a newer deck updates your notes._")
     return f"{markdown.rstrip()}\n\n{block}\n"
@@ -78,6 +82,23 @@ def on_page_content(html, page, config, files):
         question = question_from_text(page.file.content_string, page.file.src_uri)
         _cards[page.file.src_uri] = cut_cards(html, question, page.url)
     return html
+
+
+def on_post_page(output, page, config):
+    # A concept's page offers the parts that link to it as a practice session (every card is cut by now).
+    src = page.file.src_uri
+    if not (src.startswith(f"{CONCEPTS_DIR}/") and src != f"{CONCEPTS_DIR}/index.md"):
+        return output
+    slug = src[len(CONCEPTS_DIR) + 1:-3]
+    count = sum(slug in card.concepts for cards in _cards.values() for card in cards)
+    end = output.find('<div class="kb-listings">')
+    end = end if end >= 0 else output.rfind("</article>")
+    if not count or end < 0:
+        return output
+    href = relative_url(src, PRACTICE_PAGE) + "?" + urlencode({"concept": slug})
+    offer = (f'<p class="kb-practise-concept"><a class="md-button" href="{html.escape(href)}">Practise the '
+             f'{count} question part{"s" if count != 1 else ""} about this concept</a></p>\n')
+    return output[:end] + offer + output[end:]
 
 
 def on_env(env, config, files):

@@ -378,14 +378,17 @@ html_inline = st.sampled_from(["<b>bold</b>", "<img src=x onerror=alert(1)>", "<
                                "<kbd>Ctrl</kbd>", "<script>alert(1)</script>", "<a href=\"javascript:alert(1)\">raw</a>",
                                "&nbsp;", "&lt;b&gt;", "<!-- note -->", "</details>", "<u>under</u>"])
 decoration = st.sampled_from(["**bold**", "_it_", "`code`", "~~gone~~", "\\*", ":smile:", "#tag", "[E]", "(5 marks)"])
-inline = st.one_of(word, word, word, word, link, wiki, image, math, html_inline, decoration, st.sampled_from(EMOJI))
+invisible = st.sampled_from(["\u202eevil\u202c", "zero\u200bwidth", "P\u0430ypal", "soft\u00adhyphen"])
+inline = st.one_of(word, word, word, word, link, wiki, image, math, html_inline, decoration, st.sampled_from(EMOJI),
+                   invisible)
 sentence = st.lists(inline, min_size=1, max_size=10).map(" ".join)
 
 
 @st.composite
 def title(draw) -> str:
     pieces = [draw(words)]
-    pieces += draw(st.lists(st.one_of(st.sampled_from(EMOJI), decoration, math, wiki, link, html_inline), max_size=3))
+    pieces += draw(st.lists(st.one_of(st.sampled_from(EMOJI), decoration, math, wiki, link, html_inline, invisible),
+                            max_size=3))
     if draw(st.booleans()):
         pieces.append("?")
     if draw(st.integers(0, 5)) == 0:
@@ -412,7 +415,7 @@ def fold(draw) -> str:
 
 @st.composite
 def nested_list(draw) -> str:
-    depth = draw(st.integers(1, 30))
+    depth = draw(st.integers(1, 60))
     step = draw(st.sampled_from([2, 3, 4]))
     marker = draw(st.sampled_from(["-", "*", "1.", "1)"]))
     return "\n".join(" " * (step * d) + f"{marker} {draw(words)} {d}" for d in range(depth))
@@ -434,8 +437,16 @@ display = st.sampled_from(["$$\nx = 1\n$$", "Text right above\n$$\na = b\n$$\nte
                            "$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n$$", "- item\n\n  $$\n  x\n  $$"])
 code = st.builds(lambda body: f"```\n{body}\n```", st.one_of(sentence, fold(), st.just("## Q9. not a question")))
 quote = st.builds(lambda s, n: "\n".join(">" * (k + 1) + " " + s for k in range(n)), sentence, st.integers(1, 8))
+# Nesting past what the site draws on one line (Python-Markdown recursed to a RecursionError at 500), attribute lists
+# that would give an imported page ids and classes, and a paragraph long enough to be split (tests/importer/test_limits.py).
+deep_line = st.builds(lambda m, n, w: " ".join([m] * n) + " " + w, st.sampled_from(["-", ">", "1.", "*", "+", "- >"]),
+                      st.integers(10, 600), words)
+attribute_list = st.sampled_from(["### x {#part-b}", "text\n{: .md-banner }", "*x*{.md-typeset #kb-concepts} y",
+                                  "## Sets {a, b}", "- item {: #part-a}", "$x_{i}$ {: .cls}"])
+long_paragraph = st.builds(lambda s: " ".join([s] * (25_000 // (len(s) + 1) + 1)), sentence)
 block = st.one_of(*[st.builds(str, sentence)] * 4, fold(), nested_list(), toc, back_to_top, long_line, html_block,
-                  display, code, quote, definition, st.builds("## Sub {} {{#sub}}".format, words))
+                  display, code, quote, definition, st.builds("## Sub {} {{#sub}}".format, words), deep_line,
+                  attribute_list, long_paragraph)
 MARKERS = ["## Q{n}. {t}", "Q{n}: {t}", "### {n}. {t}", "**Q{n}. {t}**", "# Question {n}: {t}", "## {t}"]
 
 
@@ -499,4 +510,12 @@ def test_whatever_the_importer_writes_builds_strictly(texts):
                         + f"\n\nthe documents it names:\n{shown}")
         for collection in written:
             for page in (docs / "questions" / collection).glob("*.md"):
-                assert built_page(work / "site", page).is_file(), f"{page.relative_to(docs)} is not in the site"
+                html = built_page(work / "site", page)
+                assert html.is_file(), f"{page.relative_to(docs)} is not in the site"
+                # An imported page takes no id twice (a document's `{#part-b}` ahead of the real part) and no theme
+                # class, and shows no character that reorders or hides text.
+                text = html.read_text(encoding="utf-8")
+                twice = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', text)).items() if n > 1]
+                assert twice == [], f"{page.relative_to(docs)}: ids given twice: {twice}"
+                assert not re.search(r'class="[^"]*\bmd-(?:banner|typeset)\b[^"]*"[^>]*>x<', text), page
+                assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b]", text), f"{page.relative_to(docs)}: invisible text"

@@ -10,7 +10,8 @@ lines, and `section_text` joins cleaned lines into page Markdown.
 
 Each kind of rewrite is a module named after it: `links` (links and their definitions, with
 `targets`: what becomes of a link), `navigation` (tables of contents, "back to top"), `folds`
-(`<details>` answers, with `tags`: the lines that open and close them), `text` (section_text,
+(`<details>` answers, with `tags`: the lines that open and close them), `attributes`
+(`{#id}`, `{.class}`: attribute lists made text), `text` (section_text,
 plain_title) and `wikilinks` (unlink_wikilinks); `parsers` holds the markdown-it readers they
 share, `kinds` the kinds of line cleanup gives. `clean_lines` calls them in order.
 """
@@ -22,6 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from kb.ingest.cleanup.attributes import defuse as defuse_attributes
 from kb.ingest.cleanup.folds import FOLD_TYPE, _folds, _folds_of_navigation, fold_opener
 from kb.ingest.cleanup.kinds import DROPPED, FOLD_CLOSE, FOLD_OPEN, _Edit
 from kb.ingest.cleanup.links import _definitions, _may_wrap, _rewrite_line, _rewrite_wrapped
@@ -50,7 +52,7 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
     # Python-Markdown ends a line at a lone carriage return too: outside code and math it becomes a space.
     view = [line if line.kind in (CODE, MATH) or "\r" not in line.text else replace(line, text=line.text.replace("\r", " "))
             for line in lines]
-    if not any("[" in line.text or "<" in line.text for line in view if line.kind not in (CODE, MATH)):
+    if not any("[" in line.text or "<" in line.text or "{" in line.text for line in view if line.kind not in (CODE, MATH)):
         # No link, definition, table of contents or fold anywhere (most plain answer sheets): no parse needed.
         why = {n: "back-to-top link" for n, line in enumerate(view) if line.kind == TEXT and _is_back_to_top(line.text, {})}
         out = [replace(line, kind=DROPPED, text=lines[n].text) if n in why else line for n, line in enumerate(view)]
@@ -85,6 +87,8 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
     for edit in edits:
         if not edit.frozen and edit.kind in (TEXT, HEADING) and "](" in edit.text:
             edit.text = _spaced_targets(edit.text)
+        if not edit.frozen and edit.kind in (TEXT, HEADING):
+            edit.text = defuse_attributes(edit.text, edit.kind == HEADING)
     seen: set[str] = set()
     for i, _, document in sorted(found):
         if document and document not in seen:  # one warning per target, at its first line

@@ -6,6 +6,7 @@ import re
 
 from kb.ingest.cleanup.kinds import DROPPED, FOLD_CLOSE, FOLD_OPEN
 from kb.ingest.cleanup.parsers import _TAGS
+from kb.ingest.limits import PARAGRAPH_CHARS, split_long
 from kb.ingest.lines import MATH, TEXT, Line, _display_toggles
 from kb.plaintext import WIKILINK
 
@@ -22,12 +23,13 @@ def section_text(lines: list[Line]) -> str:
     depth, in_math, after_math = 0, False, False
     shift = ""  # a `$$` block indented as GitHub indents a list item's paragraph (2-3 spaces): 4, as Python-Markdown needs
     in_list = False
+    written = 0  # characters of the paragraph being written, to keep it under PARAGRAPH_CHARS
 
     def blank() -> None:  # runs of blank lines collapse to one, as kb/ingest/render.py's _lines_text does
-        nonlocal after_math
+        nonlocal after_math, written
         if out and out[-1]:
             out.append("")
-        after_math = False
+        after_math, written = False, 0
 
     for line in lines:
         if line.kind == DROPPED:
@@ -57,6 +59,19 @@ def section_text(lines: list[Line]) -> str:
             shift = " " * (4 - indent) if in_list and 1 <= indent <= 3 else ""
         elif line.kind != MATH:
             in_list = bool(LIST_ITEM.match(text)) or (in_list and indent >= 2)
+        if line.kind == TEXT and not in_math and not opens_display and not text.lstrip().startswith("|"):
+            # Python-Markdown's inline pass is quadratic in a paragraph's length: a long one is split between words
+            # (a table is not: its rows would lose their header).
+            pieces = split_long(text)
+            if written and written + len(pieces[0]) > PARAGRAPH_CHARS:
+                blank()
+            out.append(pad + pieces[0])
+            for piece in pieces[1:]:
+                blank()
+                out.append(pad + _continuation(text) + piece)
+            written += len(pieces[-1]) + 1
+            after_math = False
+            continue
         out.append(pad + (shift + text if shift and (opens_display or in_math or line.kind == MATH) else text))
         closes = False
         if line.kind == MATH:
@@ -68,6 +83,17 @@ def section_text(lines: list[Line]) -> str:
         if closes or (opens_display and not in_math and line.kind != MATH):
             shift = "" if closes else shift
     return "\n".join(out).strip("\n")
+
+
+QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+
+
+def _continuation(text: str) -> str:
+    """What a piece cut from this line starts with to stay where the line is: in its list item or its quote."""
+    if quote := QUOTE.match(text):
+        return quote[0]
+    indent = len(text) - len(text.lstrip(" "))
+    return " " * (indent + 4 if LIST_ITEM.match(text.lstrip(" ")) else indent)  # Python-Markdown wants 4 under an item
 
 
 # Characters without which a title holds no markup to take out (most titles: a document has thousands).
