@@ -9,7 +9,8 @@ position, so ``KL-divergence`` matches text written "KL divergence" (as a
 phrase of parts) and ``QK^T`` matches ``QK^T`` (as the merged term). A TeX
 command after a joiner belongs to the word (``p_\\theta`` is ``p_theta``), and TeX
 commands that only lay a formula out (``\\times``, ``\\left``) are skipped. Words
-are then lower-cased, accent-folded and Snowball-stemmed.
+are then lower-cased, accent-folded, British spellings made American (`search_api.spelling`) and
+Snowball-stemmed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
+
+from search_api.spelling import american
 
 # One "word" as written: letters and digits joined by ^ _ - ' (and the typographic apostrophe);
 # TeX braces and a TeX command after a joiner belong to the word, so D_{KL}, D_KL, QK^{T} and QK^T
@@ -40,9 +43,9 @@ TEX_LAYOUT = frozenset(
 # Words that carry no meaning on their own in a question; they never count towards
 # "contains all the words" and are dropped from a query that has other words.
 STOP_WORDS = frozenset(
-    """a an and are as at be been but by can could do does did for from had has have how i if in into
-    is it its may might not of on or our should so than that the their then there these this those to
-    us was we were what when where which while who whom why will with would yet you your
+    """a also among amongst an and are as at be been but by can could do does did for from had has have how i if in into
+    is it its may might not of on or our should so than that the their then there these this those to upon
+    us very via was we were what when where whether which while who whom why will with would yet you your
     aren couldn didn doesn don hasn haven isn shouldn wasn weren won wouldn""".split()
 )
 
@@ -71,7 +74,7 @@ def word_terms(word: str, stem: bool = True) -> tuple[tuple[tuple[int, int, int,
     ``KL-divergence`` gives ``kl`` (offset 0), ``divergence`` (1) and the merged ``kldivergence`` (0),
     each stemmed when `stem`. Cached: a corpus repeats its words, and this is the indexing hot path.
     """
-    fold = (lambda text: _STEM(text.lower().translate(accent_map))) if stem else (
+    fold = (lambda text: _STEM(american(text.lower().translate(accent_map)))) if stem else (
         lambda text: text.lower().translate(accent_map))
     pieces = [(m.start(), m.group()) for m in PIECE.finditer(word)] if JOINERS.search(word) else None
     if not pieces or len(pieces) == 1:

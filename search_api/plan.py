@@ -10,6 +10,7 @@ common it only ranks. An engine turns the plan into its own query objects
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Union
 
@@ -69,6 +70,12 @@ class Plan:
     concepts: set[str] = field(default_factory=set)  # concepts the query names (their mentions are highlighted)
     suggestion: str | None = None
     unmatched: list[str] = field(default_factory=list)  # words (as typed) that matched nothing in the index
+    # What the ranking weighs per counted unit: its IDF in `text`, and the terms whose occurrences it counts
+    # (exact, then typo corrections); and the stop words' terms, counted in titles only.
+    idf: list[float] = field(default_factory=list)
+    counted: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    stop_terms: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()  # the query's words and phrases as typed, stop words included
 
 
 class _Asked:
@@ -152,7 +159,12 @@ def make_plan(q: str, units: list[Unit], lexicon: Lexicon, names: ConceptNames |
         # What the ranking checks per unit: `text` alone holds every word of a record.
         out.exact.append(_any_field(lexicon, unit.parts, unit.merged, ("text",), spaced=unit.spaced))
         out.typo.append(_either(*(_any_field(lexicon, (s,), fields=("text",)) for s in stems)))
+        out.idf.append(idf(lexicon, unit.parts, unit.merged, stems))
+        out.counted.append(((unit.merged,) if unit.merged and not unit.spaced else unit.parts[:1] + (
+            (unit.merged,) if unit.merged else ()), tuple(stems)))
         (optional if is_common else required).extend(c for c in (exact, typo) if c is not None)
+    out.stop_terms = tuple(p for unit in stops for p in unit.parts)
+    out.said = tuple(unit.text for unit in units)
     for unit in stops:
         optional.append(_any_field(lexicon, unit.parts, fields=STOPWORD_FIELDS, boost=0.5))
     covered_by_concept: set[int] = set()
@@ -195,6 +207,16 @@ def _phrase(lexicon: Lexicon, units: list[Unit]) -> Terms | None:
     if len(parts) < 2 or len(units) < 2 or not all(_has(lexicon, "text", p) for p in parts):
         return None
     return Terms("text", tuple(parts))
+
+
+def idf(lexicon: Lexicon, parts: tuple[str, ...], merged: str | None, corrections: list[str]) -> float:
+    """How much a unit says about a record (BM25's IDF over `text`): from its rarest exact term, or, when
+    the index has none of those, its most common correction's (a word the index lacks weighs the most)."""
+    total = lexicon.doc_count()
+    counts = [lexicon.doc_frequency("text", t) for t in (*parts, *((merged,) if merged else ()))]
+    found = [n for n in counts if n] or [max((lexicon.doc_frequency("text", s) for s in corrections), default=0)]
+    df = min(n for n in found) if any(found) else 0
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
 def _rare(lexicon: Lexicon, unit: Unit) -> bool:

@@ -10,8 +10,9 @@ parsing text.
 
 A query is a list of *units* (a word, or a quoted phrase). Each unit matches
 exactly (stemmed; a joined word by its merged form, a hyphenated one also as a
-phrase of its parts), or, for rare words of 5+ letters, with typos (1 edit from
-5 letters, 2 from 9; the first letter must be right). Concept names found in
+phrase of its parts), or, for rare words of 4+ letters, with typos (1 edit from
+4 letters, 2 from 9; the first letter must be right; a 4-letter word only when the
+index lacks it). Concept names found in
 the query also find the records that mention the concept by another name, so
 "VAE" finds "variational autoencoder". In a big index, words most records
 contain only rank the records found by the rarer words.
@@ -69,8 +70,9 @@ def plain_word(piece: str) -> str:
 
 
 def max_edits(word: str) -> int:
-    """Typos allowed in a word: none up to 4 letters, 1 from 5, 2 from 9 (as Meilisearch, Typesense)."""
-    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+    """Typos allowed in a word: none up to 3 letters, 1 from 4, 2 from 9 (as Meilisearch, Typesense, whose
+    budget starts at 5; a 4-letter word is corrected only when the index lacks it: `Vocabulary.corrections`)."""
+    return 0 if len(word) < 4 else 1 if len(word) < 9 else 2
 
 
 CLITICS = {"s", "t", "d", "ll", "re", "ve", "m"}  # "Bob's", "can't", "we'll": the word is what comes first

@@ -29,6 +29,17 @@ ANCHOR = re.compile(r"\{:?\s*#([\w-]+)[^}]*\}\s*$")
 LIST_MARK = re.compile(r"^\s*(?:[-*+]\s+|>\s?|!!!\s+\w+\s*|\?\?\?\+?\s+\w+\s*)")
 RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|\|?\s*:?-{3,}.*)\s*$")
 FENCE_STARTS, RULE_STARTS, LIST_STARTS = frozenset("`~"), frozenset("-*_|:"), frozenset("-*+>!?")
+# A link's target, "](https://...)", and a bare address: neither is words a reader searches for or reads
+# ("tutorials" found a question through the address in its title).
+LINK_TARGET = re.compile(r"\]\((?=[^()\s]*[:/.#])(?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+BARE_URL = re.compile(r"<?\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'\"]>?")
+
+
+def without_addresses(text: str) -> str:
+    """Markdown with its links' targets and bare web addresses left out (link texts stay)."""
+    if "://" not in text and "www." not in text and "](" not in text:
+        return text
+    return BARE_URL.sub("", LINK_TARGET.sub("]", text))
 
 
 @dataclass
@@ -57,9 +68,14 @@ class Record:
         """All its words, for concept mentions and the typo vocabulary."""
         return " ".join([self.title, *self.headings, *self.aliases, self.body, self.listing])
 
+    @property
+    def searchable_title(self) -> str:
+        """The title's words as indexed: its links' addresses left out."""
+        return without_addresses(self.title)
+
     def segments(self) -> list[tuple[float, str]]:
         """The parts of the combined `text` field with how much each word counts (schema.BOOSTS)."""
-        return [(BOOSTS["title"], self.title), (BOOSTS["aliases"], " ; ".join(self.aliases)),
+        return [(BOOSTS["title"], self.searchable_title), (BOOSTS["aliases"], " ; ".join(self.aliases)),
                 (BOOSTS["headings"], " ; ".join(self.headings)), (BOOSTS["body"], self.body),
                 (BOOSTS["listing"], self.listing)]
 
@@ -69,13 +85,14 @@ class Record:
             "id": self.id, "type": self.type, "collection": self.collection, "question": self.question,
             "part": self.part, "url": self.url, "title": self.title, "page_title": self.page_title,
             "headings": self.headings, "body": " ".join(s for s in (self.body, self.listing) if s),
-            "concepts": self.concepts,
+            "concepts": self.concepts, **({"aliases": self.aliases} if self.aliases else {}),
+            **({"listing": self.listing} if self.listing else {}),  # the end of `body`, weighed apart
         }
 
 
 def stored_words(stored: dict) -> str:
-    """The words of a stored record, as `Record.text` has them (its aliases aside: only concepts have any)."""
-    return " ".join([stored["title"], *stored["headings"], stored["body"]])
+    """The words of a stored record, as `Record.text` has them."""
+    return " ".join([stored["title"], *stored["headings"], *stored.get("aliases", ()), stored["body"]])
 
 
 @dataclass
@@ -121,7 +138,7 @@ def markdown_text(markdown: str) -> Text:
         if first in RULE_STARTS and RULE.match(raw):
             continue
         line = LIST_MARK.sub("", raw) if first in LIST_STARTS else raw
-        lines.append(inline_text(line, result.math).strip())
+        lines.append(without_addresses(inline_text(line, result.math)).strip())
     result.body = " ".join(" ".join(line for line in lines if line).split())
     return result
 
@@ -175,7 +192,7 @@ def question_records(page: QuestionPage, docs_path: str) -> list[Record]:
 
 def title_text(title: str) -> str:
     """A title (Markdown, possibly with TeX) as the plain text a reader sees: what `title_text` answers."""
-    return " ".join(MARKDOWN_MATH.sub(lambda m: tex_text(m.group(1)), inline_text(title)).split())
+    return " ".join(MARKDOWN_MATH.sub(lambda m: tex_text(m.group(1)), without_addresses(inline_text(title))).split())
 
 
 def concept_record(concept) -> Record:

@@ -19,6 +19,8 @@ from whoosh.support.charset import accent_map
 
 FILE = "vocabulary.json"
 MAX_CORRECTIONS = 3  # typo corrections tried per word
+SHORT_WORD = 4  # a word this short is corrected only when the index lacks it
+MEANT_RATIO = 10  # a word the index has is corrected only to words this many times as common
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -95,13 +97,19 @@ class Vocabulary:
         return found
 
     def corrections(self, word: str, edits: int) -> tuple[str, ...]:
-        """Words within `edits` of `word` (same first letter), closest and most common first.
+        """Words within `edits` of `word` (same first letter), closest and most common first; none for a
+        short word the index has, and for a longer one only words MEANT_RATIO times as common.
 
         Whoosh's automaton counts plain Levenshtein edits, so two swapped letters are added here as one.
         """
+        own = self.frequency(word)
+        if own and len(word) <= SHORT_WORD:
+            return ()  # "bach" may be a typo of "batch"; "mode", "loss" and "rate" in the index are words
         found = {w for w in self.within(word, edits, prefix=1) if w != word}
         swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1))
         found.update(w for w in swaps if w != word and w in self.counts)
+        if own:  # a word the index has is taken as meant, unless a neighbour is far more common ("among", "along")
+            found = {w for w in found if self.frequency(w) >= MEANT_RATIO * own}
         ranked = sorted(found, key=lambda w: (damerau(word, w), -self.frequency(w), w))
         return tuple(ranked[:MAX_CORRECTIONS])
 

@@ -88,7 +88,7 @@ def _document(record: Record) -> tantivy.Document:
     if record.mentions:
         doc.add_pre_tokenized_text("mentions", tantivy.PreTokenizedString(
             "", [tantivy.Token(slug, n, 0, 0) for n, slug in enumerate(record.mentions)]))
-    title, headings = _words(record.title), _words(" ".join(record.headings))
+    title, headings = _words(record.searchable_title), _words(" ".join(record.headings))
     doc.add_pre_tokenized_text("text", _text(record.segments(), title))
     for name, words in (("title", title), ("headings", headings), ("math", _words(" ".join(record.math)))):
         # weighted as the combined field's body: what the relevance cases were tuned on

@@ -52,7 +52,7 @@ def _document(record: Record) -> dict:
     return {
         "id": record.id, "type": record.type, "collection": record.collection,
         "concepts": ",".join(record.concepts), "mentions": " ".join(record.mentions),
-        "text": boosted(*record.segments()), "title": record.title, "headings": " ".join(record.headings),
+        "text": boosted(*record.segments()), "title": record.searchable_title, "headings": " ".join(record.headings),
         "math": " ".join(record.math), "record": record.stored(),
     }
 

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from search_api.engines import ENGINES
 from search_api.indexer import build
+from search_api.params import parse_params
+from search_api.searcher import SearchIndex
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,7 +30,7 @@ CASES = bench.load_queries()
 
 # MRR@10 each engine keeps on the suite, per kind (benchmarks/search_relevance.md has the measured values,
 # a little above these).
-FLOORS = {"overall": 0.84, "keyword": 0.95, "natural": 0.92, "paraphrase": 0.5, "typo": 0.9, "acronym": 0.97}
+FLOORS = {"overall": 0.88, "keyword": 0.97, "natural": 0.94, "paraphrase": 0.58, "typo": 0.97, "acronym": 0.98}
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +72,72 @@ def test_scores_per_kind(multi_search):
     measured = bench.evaluate(multi_search, CASES)
     low = {kind: measured[kind]["mrr@10"] for kind, floor in FLOORS.items() if measured[kind]["mrr@10"] < floor}
     assert not low, (low, [m["q"] for m in measured["missed"]])
+
+
+# --- the ranking defects of issue 18, each on the suite ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def both_engines(multi_docs, tmp_path_factory):
+    """engine name -> search(q) -> ranked ids, over an index of the suite built by each engine."""
+    found = {}
+    for name in sorted(ENGINES):
+        index = tmp_path_factory.mktemp(f"multi-both-{name}") / ".index"
+        build(multi_docs, index, engine_name=name)
+        found[name] = bench.api_search(index, name)
+    return found
+
+
+def test_both_engines_give_the_same_order(both_engines):
+    # Both score the candidates with search_api.ranking from the same records and counts; what may still
+    # differ is which records each engine's BM25 hands over as candidates, so only deep in long queries.
+    first, *others = both_engines.values()
+    same_top10 = 0
+    for _, q, _ in CASES:
+        ranked = first(q)
+        for other in others:
+            theirs = other(q)
+            assert ranked[:3] == theirs[:3], (q, ranked[:5], theirs[:5])
+            same_top10 += ranked == theirs
+    assert same_top10 >= 0.95 * len(CASES) * len(others)
+
+
+def test_a_rare_word_outweighs_common_ones(multi_search):
+    # "exist" and "natural language" are in other pages; "ambiguity" only in the one about ambiguity.
+    assert multi_search("what kinds of ambiguity exist in natural language")[0] == "nlp-interview/q4"
+
+
+def test_concept_pages_compete_on_the_same_score(multi_search):
+    # A concept page with a couple of the words no longer comes before the answer...
+    first_concepts = [q for kind, q, _ in CASES if kind != "paraphrase" and multi_search(q)[0].startswith("concept:")]
+    assert not first_concepts, first_concepts
+    assert multi_search("reparameterization trick")[0] == "generative-notes/q2"
+    # ...while a concept page that is the best answer still comes first.
+    assert multi_search("translation invariance")[0] == "concept:translation-invariance"
+
+
+def test_link_addresses_are_neither_words_nor_text(multi_index, engine_name):
+    index = SearchIndex(multi_index, engine=engine_name, cache_size=0)
+    search = lambda q: index.search(parse_params({"q": q}))  # noqa: E731
+    assert "nlp-interview/q1" not in [r["id"] for r in search("tutorials")["results"]]
+    assert search("https")["total"] == 0 and search("www")["total"] == 0
+    hit = next(r for r in search("subword tokenization")["results"] if r["id"] == "nlp-interview/q1")
+    assert hit["title_text"] == "What is tokenization and why does subword tokenization help? reference"
+    assert "https" not in hit["snippet"]
+
+
+@pytest.mark.parametrize("british, american", [
+    ("batch normalisation", "batch normalization"), ("weight initialisation", "weight initialization"),
+    ("optimisers", "optimizers"), ("normalising flows", "normalizing flows"), ("tokenisation", "tokenization"),
+])
+def test_british_and_american_spellings_meet(multi_search, british, american):
+    assert multi_search(british)[:3] == multi_search(american)[:3] and multi_search(british)
+
+
+def test_typo_corrections_leave_real_words_alone(multi_index, engine_name):
+    index = SearchIndex(multi_index, engine=engine_name, cache_size=0)
+    search = lambda q: index.search(parse_params({"q": q}))  # noqa: E731
+    assert search("bach normalization")["results"][0]["id"] == "cv-interview/q2"  # 4 letters, not in the index
+    assert search("bach normalization")["suggestion"] == "batch normalization"
+    assert search("among the optimisers which adapts the step per parameter")["suggestion"] is None
+    assert search("mode collapse")["suggestion"] is None  # "mode" is a word here, not a typo of "model"
