@@ -38,7 +38,11 @@ One import runs at a time: a second one waits for the first (--lock-timeout).
 
 Each run also reports candidate concepts that docs/concepts/ does not have yet
 (acronyms defined in the answers, bold terms that recur across questions);
---write-concept-stubs writes a stub page for each, for a person to finish.
+--write-concept-stubs writes a stub page for each, for a person to finish. It
+then lists the derived concepts of the whole knowledge base (the concepts the
+answers define, which the build makes pages of), and every candidate that is not
+derived with the reason: rejected in docs/concepts/rejected.yml, no definition,
+too few questions, a common word.
 
 Exit status: 0 on success, 1 when a SOURCE could not be read (the others are
 written), under --strict when there is any warning (nothing written), or, with
@@ -55,6 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb.concepts.concept import load_concepts  # noqa: E402
+from kb.concepts.derived import REJECTED_FILE, derive, knowledge_base, load_rejections  # noqa: E402
 from kb.concepts.discovery import suggest_concepts, write_concept_stubs  # noqa: E402
 from kb.ingest.importer import StrictError, planned_questions, run  # noqa: E402
 from kb.ingest.render import question_title, source_label  # noqa: E402
@@ -185,6 +190,26 @@ def report_concepts(report, docs: Path, write: bool) -> None:
     if write:
         for path in write_concept_stubs(candidates, docs):
             print(f"  wrote stub {path}")
+    report_derived(report, docs)
+
+
+def report_derived(report, docs: Path) -> None:
+    """The concepts the whole knowledge base defines (this import's pages included): those the build makes
+    a page of, and those it does not, with the reason (rejected ones with the reason in the rejection list)."""
+    try:
+        outcomes = derive(knowledge_base(docs, planned_questions(report)), load_concepts(docs), load_rejections(docs))
+    except PageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return
+    derived = [o for o in outcomes if o.status == "derived"]
+    print(f"derived concepts: {len(derived)} (a page each at build time; docs/concepts/<slug>.md adopts one, "
+          f"docs/{REJECTED_FILE} rejects one)")
+    for o in derived:
+        aliases = f" (aliases: {', '.join(o.aliases)})" if o.aliases else ""
+        print(f"  {o.title}{aliases}: {o.reason}")
+    for status in ("rejected", "no definition", "too few questions", "too common", "chance"):
+        for o in (o for o in outcomes if o.status == status):
+            print(f"  not derived ({status}): {o.title}: {o.reason}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ nothing is written into docs/.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -29,12 +30,14 @@ from kb.concepts.finders import Finding, find_terms
 from kb.concepts.listings import text_html
 from kb.pages import PageError, QuestionPage, looks_like_question, question_from_text
 from kb.plaintext import inline_text
-from kb.slugs import CONCEPTS_DIR, concept_path, relative_url, slugify
+from kb.slugs import CONCEPTS_DIR, QUESTIONS_DIR, concept_path, question_path, relative_url, slugify
 
 REJECTED_FILE = f"{CONCEPTS_DIR}/rejected.yml"  # docs-relative
 MIN_QUESTIONS = 2
 MIN_RECURRING = 3
-COMMON_SHARE = 0.3  # a one-word name in more than this share of the questions is a common word
+COMMON_SHARE = 0.3
+PHRASE_SAMPLE = 2000
+COLLOCATION = 0.5  # a name found only in sentences: its rarest word comes with the rest at least this often
 _STRENGTH = {"definition": 0, "topic": 1, "acronym": 2, "sentence": 3}  # which finding's definition is quoted
 
 
@@ -92,56 +95,86 @@ def derive(
     concepts: list[Concept],
     rejected: dict[str, tuple[str, str]] | None = None,
 ) -> list[Outcome]:
-    """Every candidate's outcome, sorted by slug; `questions` are (docs path, page) of every question."""
+    """Every candidate's outcome, sorted by slug; `questions` are (docs path, page) of every question.
+
+    The questions naming each candidate are found here with one matcher pass; the build counts them
+    from its own linking instead (`link_site`).
+    """
+    questions = list(questions)
+    settled, proposed = candidates(questions, concepts, rejected)
+    return judge(settled, proposed, _naming_questions(questions, [p.concept for p in proposed]), len(questions))
+
+
+@dataclass(frozen=True)
+class _Proposed:
+    concept: Concept  # with its definition and page body
+    found: str  # where it was found, for --check
+    strong: bool  # found as more than a defining sentence (asked, a topic, spelled out)
+
+
+def candidates(
+    questions: list[tuple[str, QuestionPage]],
+    concepts: list[Concept],
+    rejected: dict[str, tuple[str, str]] | None = None,
+) -> tuple[list[Outcome], list[_Proposed]]:
+    """(outcomes settled without counting: adopted, rejected, no definition; the candidates with a definition)."""
     questions = sorted(questions, key=lambda item: (item[1].collection, item[1].question, item[0]))
     rejected = rejected or {}
     written = ConceptMatcher(concepts)
     written_slugs = {c.slug for c in concepts}
     groups = _group([f for _, page in questions for f in find_terms(page)])
-    paths = {page.id: path for path, page in questions}
-    titles = {page.id: page for _, page in questions}
-    outcomes: list[Outcome] = []
-    live: list[tuple[_Group, str, tuple[str, ...], str]] = []
+    by_id = {page.id: (path, page) for path, page in questions}
+    settled: list[Outcome] = []
+    proposed: list[_Proposed] = []
+    together = _together([g for g in groups if not _strong(g)], [page for _, page in questions])
     for group in groups:
         title, aliases = _naming(group)
         slug = slugify(title)
         names = (title, *aliases)
         if not slug:
             continue
+        if together.get(id(group), 1.0) < COLLOCATION:
+            settled.append(Outcome(title, aliases, slug, "chance", f"{_found(group)}; its words are mostly used apart "
+                                   f"(together in {together[id(group)]:.0%} of the questions using them)"))
+            continue
         known = next((n for n in names if written.slug_for(n)), None)
         if slug in written_slugs or known:
             page = concept_path(slug if slug in written_slugs else written.slug_for(known))
-            outcomes.append(Outcome(title, aliases, slug, "adopted", f"docs/{page} has it"))
+            settled.append(Outcome(title, aliases, slug, "adopted", f"docs/{page} has it"))
             continue
         hit = next((rejected[k] for n in names for k in _keys(n) if k in rejected), None)
         if hit:
-            outcomes.append(Outcome(title, aliases, slug, "rejected", f"{REJECTED_FILE}: {hit[0]}: {hit[1]}"))
+            settled.append(Outcome(title, aliases, slug, "rejected", f"{REJECTED_FILE}: {hit[0]}: {hit[1]}"))
             continue
-        live.append((group, title, aliases, slug))
-    candidates = [Concept(slug, title, aliases, "", "", concept_path(slug)) for _, title, aliases, slug in live]
-    naming = _naming_questions(questions, candidates)
-    total = max(len(questions), 1)
-    for (group, title, aliases, slug), candidate in zip(live, candidates):
-        named = naming.get(slug, ())
-        collections = {q.split("/", 1)[0] for q in named}
         defining = sorted((f for f in group.findings if f.definition), key=lambda f: _STRENGTH[f.kind])
-        strong = any(f.kind != "sentence" for f in group.findings)
-        out = lambda status, reason, concept=None: Outcome(title, aliases, slug, status, reason, named, concept)  # noqa: E731
         if not defining:
-            outcomes.append(out("no definition", f"{_found(group)}; no answer defines it"))
-        elif len(named) < MIN_QUESTIONS or (not strong and (len(named) < MIN_RECURRING or len(collections) < 2)):
-            outcomes.append(out("too few questions", f"{_found(group)}; named in {len(named)} question(s) "
+            settled.append(Outcome(title, aliases, slug, "no definition", f"{_found(group)}; no answer defines it"))
+            continue
+        best = defining[0]
+        path, source = by_id[best.question]
+        definition = Definition(_quote(best.definition), path, best.anchor, f"Q{source.question}. {source.title}")
+        bare = Concept(slug, title, aliases, "", "", concept_path(slug), definition)
+        concept = Concept(slug, title, aliases, "", derived_body(bare), concept_path(slug), definition)
+        proposed.append(_Proposed(concept, _found(group), _strong(group)))
+    return settled, proposed
+
+
+def judge(settled: list[Outcome], proposed: list[_Proposed], named: dict[str, tuple[str, ...]],
+          total: int) -> list[Outcome]:
+    """Each candidate's outcome from the questions naming it (`named`: slug -> question ids), sorted by slug."""
+    outcomes = list(settled)
+    for p in proposed:
+        c = p.concept
+        ids = named.get(c.slug, ())
+        collections = {q.rsplit("/", 1)[0] for q in ids}
+        out = lambda status, reason, concept=None: Outcome(c.title, c.aliases, c.slug, status, reason, ids, concept)  # noqa: E731
+        if len(ids) < MIN_QUESTIONS or (not p.strong and (len(ids) < MIN_RECURRING or len(collections) < 2)):
+            outcomes.append(out("too few questions", f"{p.found}; named in {len(ids)} question(s) "
                                 f"of {len(collections)} collection(s)"))
-        elif " " not in title and not is_acronym(title) and len(named) / total > COMMON_SHARE and len(named) > 10:
-            outcomes.append(out("too common", f"a common word: named in {len(named)} of {total} questions"))
+        elif " " not in c.title and not is_acronym(c.title) and len(ids) > 10 and len(ids) / max(total, 1) > COMMON_SHARE:
+            outcomes.append(out("too common", f"{p.found}; a common word: named in {len(ids)} of {total} questions"))
         else:
-            best = defining[0]
-            source = titles[best.question]
-            definition = Definition(_quote(best.definition), paths[best.question], best.anchor,
-                                    f"Q{source.question}. {source.title}")
-            concept = Concept(slug, title, aliases, "", "", concept_path(slug), definition)
-            concept = Concept(slug, title, aliases, "", derived_body(concept), concept_path(slug), definition)
-            outcomes.append(out("derived", f"{_found(group)}; named in {len(named)} questions", concept))
+            outcomes.append(out("derived", f"{p.found}; named in {len(ids)} questions", c))
     return sorted(outcomes, key=lambda o: (o.slug, o.status))
 
 
@@ -174,6 +207,45 @@ def _group(findings: list[Finding]) -> list[_Group]:
         for key in keys:
             by_key[key] = group
     return groups
+
+
+def _strong(group: _Group) -> bool:
+    """Found as more than a defining sentence: asked about, a topic, or spelled out."""
+    return any(f.kind != "sentence" for f in group.findings)
+
+
+def _together(groups: list[_Group], pages: list[QuestionPage]) -> dict[int, float]:
+    """id(group) -> how often the words of its name, where they occur, occur as the name.
+
+    Phrase statistics for terms found only in defining sentences: a name is a collocation, and the
+    questions holding its rarest word mostly hold the whole name ("imbalance" comes with "class
+    imbalance"); "features model", two words every answer uses apart, is not one. Shares are of
+    question pages holding the text (substrings, a sample of `PHRASE_SAMPLE` pages at most).
+    """
+    if not groups or not pages:
+        return {}
+    step = max(1, len(pages) // PHRASE_SAMPLE)  # a share is estimated as well from a few thousand pages
+    texts = [page.body.lower() for page in pages[::step]]
+    share: dict[str, float] = {}
+
+    def among(*needles: str) -> float:
+        key = "\0".join(needles)
+        if key not in share:
+            share[key] = sum(any(n in text for n in needles) for text in texts) / len(texts)
+        return share[key]
+
+    out = {}
+    for group in groups:
+        best = 1.0 if not any(" " in n or "-" in n for n in group.names.values()) else 0.0
+        for name in group.names.values():
+            words = [w for w in re.split(r"[\s\-]+", name.lower()) if w]
+            if len(words) < 2:
+                continue
+            rarest = min(among(w) for w in words)
+            phrase = among(" ".join(words), "-".join(words))
+            best = max(best, phrase / rarest if rarest else 0.0)
+        out[id(group)] = best
+    return out
 
 
 def _naming(group: _Group) -> tuple[str, tuple[str, ...]]:
@@ -217,9 +289,13 @@ def _short(question_id: str) -> str:
     return f"{collection} Q{number}"
 
 
+_LT = "\ue004"  # stands for "<" while the Markdown is reduced, so raw HTML stays the characters typed
+
+
 def _quote(markdown: str) -> str:
-    """The defining Markdown as plain text (math and code kept), one line."""
-    return " ".join(inline_text(markdown, code_marks=True).split())
+    """The defining Markdown as plain text (math and code kept), one line; raw HTML in it stays text,
+    as the question page shows it."""
+    return " ".join(inline_text(markdown.replace("<", _LT), code_marks=True).replace(_LT, "<").split())
 
 
 # ---- the derived page ----------------------------------------------------------------
@@ -263,11 +339,27 @@ def question_pages(pages: Iterable[tuple[str, str]]) -> list[tuple[str, Question
     return out
 
 
+def knowledge_base(docs_dir: Path, planned: Iterable[QuestionPage] = ()) -> list[tuple[str, QuestionPage]]:
+    """(docs path, page) of every question under docs_dir/questions/, with `planned` (an import's pages,
+    written or not) in place of the pages they replace: the whole knowledge base the finders look at."""
+    found = {}
+    for path in sorted((Path(docs_dir) / QUESTIONS_DIR).glob("*/q*.md")):
+        try:
+            page = question_from_text(path.read_text(encoding="utf-8"), path)
+        except (PageError, UnicodeDecodeError):
+            continue  # the build reports a page that cannot be read
+        found[question_path(page.collection, page.question)] = page
+    for page in planned:
+        found[question_path(page.collection, page.question)] = page
+    return sorted(found.items())
+
+
 def link_site(pages: list[tuple[str, str]], docs_dir: Path) -> tuple["Linker", list[Concept]]:
     """The build's linker over `pages` with the derived concepts, and those concepts (their pages to add).
 
-    A derived concept that, once linked, fewer than `MIN_QUESTIONS` questions link (its names found
-    only in code or math, say) is dropped and the pages linked again without it.
+    Every candidate is linked like a concept; the linking's own mentions then say which questions
+    name each one, and those that `judge` turns down are taken out again (only the pages naming
+    them are linked again): one pass over the text, not two.
     """
     from kb.concepts.linker import Linker, is_concept_path  # the linker knows nothing of derived concepts
 
@@ -278,10 +370,12 @@ def link_site(pages: list[tuple[str, str]], docs_dir: Path) -> tuple["Linker", l
                 written.append(concept_from_text(text, path))
             except PageError:
                 continue  # the linker reports it
-    made = derived_concepts(derive(question_pages(pages), written, load_rejections(docs_dir)))
-    while True:
-        linker = Linker.from_pages(pages + [(c.path, derived_page(c)) for c in made], made)
-        kept = [c for c in made if linker.graph.question_count(c.slug) >= MIN_QUESTIONS]
-        if len(kept) == len(made):
-            return linker, made
-        made = kept
+    questions = question_pages(pages)
+    settled, proposed = candidates(questions, written, load_rejections(docs_dir))
+    made = [p.concept for p in proposed]
+    linker = Linker.from_pages(pages + [(c.path, derived_page(c)) for c in made], made)
+    graph = linker.graph
+    named = {c.slug: tuple(graph.questions[q].id for q in graph.by_concept.get(c.slug, ())) for c in made}
+    kept = derived_concepts(judge(settled, proposed, named, len(questions)))
+    dropped = {c.slug for c in made} - {c.slug for c in kept}
+    return (linker.without(dropped) if dropped else linker), kept

@@ -62,11 +62,26 @@ _OPENING = re.compile(
     rf"(?:\*\*|__)?(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9\-]{{1,9}})\))?,?\s+{_DEFINES}",
     re.I,
 )
+# A paragraph opening by defining its subject outright: "Batch normalization is a ...", "**PCA** refers to ...".
+_PARAGRAPH_DEFINES = re.compile(
+    r"[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?P<bold>\*\*|__)?(?:(?:an?|the)\s+)?"
+    r"(?P<term>[A-Za-z][^\s*_.,;:()]*(?:[ -][^\s*_.,;:()]+){0,3}?)(?:\*\*|__)?"
+    r"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9\-]{1,9})\))?,?\s+"
+    r"(?:(?:is|are)\s+(?:a|an|the|one|any|when|how|what|used)\b|refers\s+to\b|means\b|denotes\b)",
+    re.I,
+)
+# Words that never belong to a name (the subject "as data" of "as data is a ..." is no concept).
+_FUNCTION_WORD = re.compile(
+    r"\b(?:a|an|the|be|been|being|as|such|these|those|this|that|its|it|is|are|was|were|to|in|on|at|by|from|"
+    r"with|than|then|so|very|also|more|most|less|each|every|any|all|some|not|no|can|could|will|would|should|"
+    r"may|might|must|do|does|did|has|have|had|we|you|they|which|who|when|where|how|what|why|into|over|under|"
+    r"after|before|about|between|but|or|if)\b", re.I)
+_DEFINING_VERB = re.compile(r" (?:is|are|refers|means|denotes) ")
+_PART_HEADING = re.compile(r"##[ \t][^\n]*?\{#([\w-]+)\}[ \t]*$", re.M)
+_PARENTHESISED_ACRONYM = re.compile(r"\([A-Z][A-Za-z0-9\-]{1,9}\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[eE]\.g\.)(?<!\b[iI]\.e\.)(?<!\d\.)\s+(?=[A-Z$`(*_\"'])")
 OPENING_CHARS = 400
 _WHOLLY_BOLD = re.compile(r"^(?:\*\*|__)[^*_\n]+(?:\*\*|__)[.:]?$")
-# A sentence that defines its subject outright: "X is a ...", "X are the ...", "X refers to ...".
-_DEFINES_STRICTLY = re.compile(r"\s(?:(?:is|are)\s+(?:a|an|the|one|any|when|how|what|used)\b|refers\s+to|means|denotes)", re.I)
 
 
 @dataclass(frozen=True)
@@ -108,8 +123,14 @@ def sections(page: QuestionPage) -> list[tuple[str | None, str, str]]:
     """(anchor, title, Markdown body) of the page's opening and of each part, in page order."""
     body = page.body
     anchors = {p.anchor: p for p in page.parts}
-    heads = [(m, m.group(1)) for m in re.finditer(r"^##[ \t].*?\{#([\w-]+)\}[ \t]*$", body, re.M) if m.group(1) in anchors]
-    start = re.search(r"^#[ \t].*$", body, re.M)
+    heads = []
+    at = body.find("\n## ") if anchors else -1
+    while at >= 0:  # str.find from heading to heading: a regex scan of every answer cost more than the rest
+        match = _PART_HEADING.match(body, at + 1)
+        if match and match.group(1) in anchors:
+            heads.append((match, match.group(1)))
+        at = body.find("\n## ", at + 1)
+    start = re.match(r"(?:[ \t]*\n)*#[ \t].*$", body, re.M)
     out = [(None, page.title, body[start.end() if start else 0: heads[0][0].start() if heads else len(body)])]
     for i, (match, anchor) in enumerate(heads):
         end = heads[i + 1][0].start() if i + 1 < len(heads) else len(body)
@@ -157,38 +178,38 @@ def defines(sentence: str, term: str) -> bool:
 def find_terms(page: QuestionPage) -> list[Finding]:
     """Every finding of one question page, in page order (see the module docstring)."""
     found: list[Finding] = []
-    headings_seen = False
     for anchor, title, markdown in sections(page):
-        first = opening(markdown)
         asked = asked_term(title)
         if asked:
-            found.append(Finding(asked[0], "definition", page.id, anchor, first, asked[1]))
-        elif is_name(title) and first and defines(first, title):
+            found.append(Finding(asked[0], "definition", page.id, anchor, opening(markdown), asked[1]))
+        elif (title.split(" ", 1)[0].lower() in markdown[:400].lower() and is_name(title)
+              and defines(first := opening(markdown), title)):
             found.append(Finding(title, "topic", page.id, anchor, first))
-        if "#" in markdown:
-            headings_seen = True
-    if headings_seen:  # a topic heading inside an answer: "### Dropout" and "Dropout is ..."
+    if "\n###" in page.body:  # a topic heading inside an answer: "### Dropout" and "Dropout is ..."
         for match in re.finditer(r"^#{3,6}[ \t]+(.+?)[ \t#]*$", page.body, re.M):
             title = re.sub(r"\s*\{[^}]*\}$", "", match.group(1)).strip(" *_:")
             after = opening(page.body[match.end(): match.end() + 2000].split("\n#", 1)[0])
             if is_name(title) and after and defines(after, title):
                 found.append(Finding(title, "topic", page.id, None, after))
-    text = None
-    if "(" in page.body:
+    if "(" in page.body and _PARENTHESISED_ACRONYM.search(page.body):
         text = prose_text(page.body)
         for long, short in acronym_definitions(page.body):
             sentence = _sentence_with(text, f"({short})")
             found.append(Finding(long, "acronym", page.id, None,
                                  sentence if defines(sentence, long) else "", plain_acronym(short)))
-    for paragraph in re.split(r"\n[ \t]*\n", page.body):
-        first = opening(paragraph, sentences=1)
-        match = _OPENING.match(first) if first else None
-        if (match and not _SUBJECT_STOP.match(match.group("term")) and is_name(match.group("term"))
-                and _DEFINES_STRICTLY.match(first, match.end() - len(match.group(0).split()[-1]) - 1)):
-            term = match.group("term")
-            if len(term.split()) >= 2 or match.group("acronym") or first.lstrip("-*+ ").startswith(("**", "__")):
-                found.append(Finding(term, "sentence", page.id, None, opening(paragraph),
-                                     plain_acronym(match.group("acronym") or "")))
+    for paragraph in page.body.split("\n\n"):  # one anchored match per paragraph: cheap where nothing is defined
+        head = paragraph[:120]
+        if not _DEFINING_VERB.search(head) or not (match := _PARAGRAPH_DEFINES.match(paragraph)):
+            continue
+        term = match.group("term")
+        bold = match.group("bold") is not None
+        words = term.lower().split()
+        if (_SUBJECT_STOP.match(term) or not is_name(term) or _FUNCTION_WORD.search(term)
+                or words[-1] in ("of", "and") or len(set(words)) < len(words)):
+            continue
+        if len(term.split()) >= 2 or match.group("acronym") or bold:
+            found.append(Finding(term, "sentence", page.id, None, opening(paragraph),
+                                 plain_acronym(match.group("acronym") or "")))
     return found
 
 

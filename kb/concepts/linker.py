@@ -38,6 +38,10 @@ class Linker:
     problems: list[Problem]
     seconds: float
     _listings: dict = field(default_factory=dict, repr=False)
+    # What `without` needs to check again: concept files' text, front matter line counts, read problems.
+    _sources: dict = field(default_factory=dict, repr=False)
+    _offsets: dict = field(default_factory=dict, repr=False)
+    _read_problems: list = field(default_factory=list, repr=False)
 
     @classmethod
     def from_pages(cls, pages: Iterable[tuple[str, str]], derived: Iterable[Concept] = ()) -> "Linker":
@@ -74,8 +78,31 @@ class Linker:
                 linked[path] = _link(body, path, kind, matcher)
         graph = build_graph(concepts, questions, linked)
         wikilinks = {path: page.wikilinks for path, page in linked.items() if page.wikilinks}
-        problems += check(graph, sources, wikilinks, offsets)
-        return cls(matcher, graph, bodies, linked, kinds, problems, time.perf_counter() - started)
+        checked = check(graph, sources, wikilinks, offsets)
+        return cls(matcher, graph, bodies, linked, kinds, problems + checked, time.perf_counter() - started,
+                   _sources=sources, _offsets=offsets, _read_problems=problems)
+
+    def without(self, slugs: set[str]) -> "Linker":
+        """This linker with the (derived) concepts `slugs` gone: their pages dropped, and only the pages
+        that named them linked again, since a name changes the links only where it matched."""
+        started = time.perf_counter()
+        gone = {self.matcher.concepts[slug].path for slug in slugs}
+        concepts = [c for slug, c in self.matcher.concepts.items() if slug not in slugs]
+        matcher = ConceptMatcher(concepts)
+        linked = {}
+        for path, page in self.linked.items():
+            if path in gone:
+                continue
+            if any(m.slug in slugs for m in page.mentions) or any(w.slug in slugs for w in page.wikilinks):
+                page = _link(self.bodies[path], path, self.kinds[path], matcher)
+            linked[path] = page
+        graph = build_graph(concepts, list(self.graph.questions.values()), linked)
+        wikilinks = {path: page.wikilinks for path, page in linked.items() if page.wikilinks}
+        problems = self._read_problems + check(graph, self._sources, wikilinks, self._offsets)
+        kept = lambda d: {path: value for path, value in d.items() if path not in gone}  # noqa: E731
+        return Linker(matcher, graph, kept(self.bodies), linked, kept(self.kinds), problems,
+                      self.seconds + time.perf_counter() - started,
+                      _sources=self._sources, _offsets=self._offsets, _read_problems=self._read_problems)
 
     def link(self, path: str, markdown: str) -> str:
         """A page's Markdown with its concept links (and wikilinks) as markers; `expand` makes them links."""
