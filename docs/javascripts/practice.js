@@ -38,15 +38,7 @@
     if (find) offerFromSearch(find);
   }
 
-  function start() {
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(onDocument);
-    } else {
-      onDocument();
-    }
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  window.kbRevise.onEachPage(onDocument); // revise.js, loaded before this file
 
   // ---- storage: a browser without localStorage (or with it full) practises without memory
 

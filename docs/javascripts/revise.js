@@ -41,15 +41,19 @@
     });
   }
 
-  function start() {
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(onDocument);
-    } else {
-      onDocument();
+  // Runs `fn` for this page and for each page instant navigation swaps in (Material's document$,
+  // which on a first load exists only after Material's bundle: so looked up once the page is parsed).
+  // practice.js uses it too.
+  function onEachPage(fn) {
+    function start() {
+      if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(fn);
+      else fn();
     }
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+    else start();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  window.kbRevise = { onEachPage: onEachPage };
+  onEachPage(onDocument);
 
   function apply(toggle, on) {
     toggle.setAttribute("aria-pressed", on ? "true" : "false");

@@ -17,7 +17,8 @@ from html.parser import HTMLParser
 import pytest
 
 from ankikit import read_deck
-from sitekit import FIXTURES, MATH_DONE, REPO, SCRIPT_BEARING, StaticServer, Watcher, build_site, copy_docs
+from sitekit import FIXTURES, MATH_DONE, REPO, SCRIPT_BEARING, StaticServer, build_site, copy_docs
+from test_hostile import reader  # noqa: F401 (a fixture: a browser context that records every dialog)
 
 pytestmark = pytest.mark.browser
 
@@ -48,23 +49,6 @@ def hostile(tmp_path_factory):
         yield docs, server
 
 
-@pytest.fixture
-def reader(chromium):
-    """A fresh browser context: (page, watcher, dialogs), every dialog recorded and dismissed."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844})
-    watcher = Watcher(context)
-    page = context.new_page()
-    dialogs: list[str] = []
-
-    def on_dialog(dialog):
-        dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    yield page, watcher, dialogs
-    context.close()
-
-
 def provoke(page, within: str) -> None:
     """What a reader does: hover and click what the fixture hides handlers behind."""
     for text in ("hover me", "click me", "raw link", "math click", "tab click", "title", "emphasis"):
@@ -84,6 +68,7 @@ def assert_inert(page, watcher, dialogs, where: str) -> None:
 def test_the_practice_page_shows_the_hostile_answers_as_text(hostile, reader):
     _, server = hostile
     page, watcher, dialogs = reader
+    page.set_viewport_size({"width": 390, "height": 844})
     with open(server.root / "practice" / "data" / f"{COLLECTION}.json", encoding="utf-8") as f:
         cards = json.load(f)["cards"]
     assert "<script" not in (server.root / "practice" / "data" / f"{COLLECTION}.json").read_text(encoding="utf-8")

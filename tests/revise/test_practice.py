@@ -200,3 +200,45 @@ def test_practise_these_from_a_search(app_server, open_page):
     assert any(first.split("#")[0] in h for h in hits)
     assert page.inner_text(".practice__scope") == "Search results"
     assert watcher.take() == []
+
+
+def test_a_concept_page_offers_its_parts(revise_server, open_page):
+    cards = data(revise_server, f"{SEED}.json")["cards"]
+    wanted = sum("inductive-bias" in c["concepts"] for c in cards)
+    page, watcher = open_page(revise_server.url + "concepts/inductive-bias/", viewport={"width": 390, "height": 844})
+    offer = page.get_by_role("link", name=f"Practise the {wanted} question parts about this concept")
+    offer.click()
+    current_card(page)
+    assert status(page).startswith(f"Card 1 of {wanted}")
+    assert page.inner_text(".practice__scope") == "Concept: Inductive bias"
+    assert watcher.take() == []
+
+
+@pytest.mark.parametrize("path", ["practice/?collection=" + SEED, f"questions/{SEED}/q7/?revise=1",
+                                  f"questions/{SEED}/", "concepts/attention/"])
+def test_axe_finds_nothing_serious(revise_server, open_page, view, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from sitekit import settle_animations
+    page, watcher = open_page(revise_server.url + path, **view)
+    page.wait_for_function(MATH_DONE)
+    if path.startswith("practice/"):
+        page.click("[data-practice-reveal]")
+        page.wait_for_function(MATH_DONE)
+    settle_animations(page)
+    violations = Axe().run(page).response["violations"]
+    serious = [f"{v['id']}: {v['help']} -- {[n['target'] for n in v['nodes']][:3]}"
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert watcher.take() == []
+
+
+def test_the_production_server_serves_the_deck_and_the_data(app_server):
+    with urllib.request.urlopen(app_server.url + f"anki/{SEED}.apkg", timeout=10) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/octet-stream"
+        deck = read_deck(response.read())
+    assert len(deck.notes) == 20
+    with urllib.request.urlopen(app_server.url + "practice/data/index.json", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/json")
+        assert [c["slug"] for c in json.load(response)["collections"]] == [SEED]
