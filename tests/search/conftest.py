@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -74,3 +75,12 @@ def seed_index(tmp_path_factory, engine_name) -> Path:
 def seed_search(seed_index, engine_name):
     index = SearchIndex(seed_index, engine=engine_name)
     return lambda q, **params: index.search(parse_params({"q": q, **{k: str(v) for k, v in params.items()}}))
+
+
+@pytest.fixture(scope="session")
+def served_class():
+    """`Served`: scripts/serve.py in a subprocess on a free port of 127.0.0.1 (defined in test_server.py)."""
+    spec = importlib.util.spec_from_file_location("search_test_server", Path(__file__).parent / "test_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Served

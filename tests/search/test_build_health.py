@@ -7,7 +7,6 @@ Damage is done to copies of a good build, each published in turn to one real `sc
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -19,16 +18,10 @@ import pytest
 from search_api import check, store
 from search_api.engines import engine
 from search_api.indexer import ENGINE_DIR, build
+from search_api.params import parse_params
+from search_api.searcher import SearchIndex
 
-HERE = Path(__file__).parent
-REPO = HERE.parents[1]
-
-
-def served_class():
-    spec = importlib.util.spec_from_file_location("search_test_server", HERE / "test_server.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Served
+REPO = Path(__file__).resolve().parents[2]
 
 
 def largest_engine_file(build_dir: Path) -> Path:
@@ -82,10 +75,10 @@ def index(tmp_path, fixture_docs, engine_name) -> tuple[Path, Path]:
     return docs, report.path
 
 
-def test_a_damaged_build_is_a_503_on_health_and_search_never_a_500(index):
+def test_a_damaged_build_is_a_503_on_health_and_search_never_a_500(index, served_class):
     _, good = index
     root = good.parent
-    server = served_class()(root, None, workers=1)
+    server = served_class(root, None, workers=1)
     try:
         assert server.json("/health")[0] == 200
         for n, (what, damage) in enumerate(DAMAGE.items()):
@@ -117,9 +110,6 @@ def test_an_incremental_build_over_a_damaged_build_rebuilds_it_in_full(index, wh
     assert "(full build)" in result.stdout and "rebuilt in full" in result.stderr
     current = store.current_version(root)
     assert current not in (damaged, good.name)
-    from search_api.searcher import SearchIndex
-    from search_api.params import parse_params
-
     searcher = SearchIndex(root, engine=engine_name)
     assert searcher.health()["version"] == current
     assert searcher.search(parse_params({"q": "dropout"}))["results"]

@@ -28,13 +28,6 @@ MEGABYTES = 3
 WORDS = ("quokka", "gradient", "layer", "network", "weight", "loss", "training", "model")
 
 
-def served_class():
-    spec = importlib.util.spec_from_file_location("search_test_server", HERE / "test_server.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Served
-
-
 def large_body(megabytes: float) -> str:
     """One line of plain words, `quokka` among them all along, and `wombat` only at its very end."""
     words = random.Random(7).choices(WORDS, k=int(megabytes * 1e6 / 7))
@@ -116,8 +109,8 @@ def test_past_the_time_limit_snippets_are_not_looked_for(large_index, engine_nam
     assert scanned.terms == set()  # no match was looked for
 
 
-def test_a_large_page_over_http_answers_like_a_small_one(large_index, engine_name):
-    server = served_class()(large_index, None, workers=1)
+def test_a_large_page_over_http_answers_like_a_small_one(large_index, served_class):
+    server = served_class(large_index, None, workers=1)
     try:
         status, body = server.json("/search?q=quokka&limit=5")
         assert status == 200 and [hit["id"] for hit in body["results"]] == ["sample-exam/q9"]

@@ -4,10 +4,7 @@ over 255 bytes) are 404s, never 500s, over a real server too, with no traceback 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import quote
 
 import jsonschema
@@ -18,7 +15,6 @@ from hypothesis import strategies as st
 from search_api import create_app
 from search_api.openapi import SEARCH_PARAMETERS
 
-HERE = Path(__file__).parent
 SCHEMAS = {p["name"]: p["schema"] for p in SEARCH_PARAMETERS}
 
 
@@ -84,20 +80,13 @@ def test_utf8_queries_are_still_searched(api):
     assert answer(api, "q=%E2%80%8B")[0] == 200  # only a zero-width space: found nothing, said so
 
 
-def served_class():
-    spec = importlib.util.spec_from_file_location("search_test_server", HERE / "test_server.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Served
-
-
 @pytest.fixture(scope="module")
-def server(fixture_index, tmp_path_factory):
+def server(fixture_index, tmp_path_factory, served_class):
     site = tmp_path_factory.mktemp("contract-site") / "site"
     site.mkdir()
     (site / "index.html").write_text("<h1>Home</h1>")
     (site / "404.html").write_text("<h1>Not here</h1>")
-    served = served_class()(fixture_index, site, workers=1)
+    served = served_class(fixture_index, site, workers=1)
     yield served, site
     served.stop()
 
