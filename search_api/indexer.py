@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kb.concepts.concept import ConceptMatcher, load_concepts
+from kb.concepts.concept import Concept, ConceptMatcher
+from kb.concepts.derived import site_concepts
 from kb.slugs import CONCEPTS_DIR
 from search_api import check, store
 from search_api.engines import DEFAULT, engine
@@ -140,6 +141,12 @@ def _concept_names(concepts) -> list[dict]:
     return [{"slug": c.slug, "title": c.title, "aliases": list(c.aliases)} for c in concepts]
 
 
+def _concepts_named(meta: dict) -> list[Concept]:
+    """The concepts of a build's meta, names only (derived ones have no file to read them from)."""
+    return [Concept(c["slug"], c["title"], tuple(c["aliases"]), "", "", f"{CONCEPTS_DIR}/{c['slug']}.md")
+            for c in meta.get("concepts", [])]
+
+
 def _publish(index_root: Path, tmp: Path, meta: dict, vocabulary: Vocabulary, manifest: dict,
              previous: store.Build | None = None) -> Path:
     """Check the build answers, write its files beside the engine's (with the engine files' checksums), then
@@ -246,7 +253,7 @@ def _build_full(docs_dir: Path, index_root: Path, procs: int | None, engine_name
     hashes = page_hashes(docs_dir)  # before reading: a page edited meanwhile is read again next time
     if procs is None:
         procs = min(os.cpu_count() or 1, 2) if len(hashes) >= MULTIPROCESS_PAGES else 1
-    concepts = load_concepts(docs_dir)
+    concepts = site_concepts(docs_dir)  # the written concept pages and the derived ones (kb/concepts/derived.py)
     name = store.new_build_name()
     tmp = index_root / f".tmp-{name}"
     try:
@@ -283,14 +290,14 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
     hashes = page_hashes(docs_dir, old_pages)
     changed = sorted(p for p, page in hashes.items() if old_pages.get(p, {}).get("hash") != page["hash"])
     removed = sorted(set(old_pages) - set(hashes))
-    concepts = load_concepts(docs_dir) if any(p.startswith(f"{CONCEPTS_DIR}/") for p in changed + removed) else None
+    concepts = site_concepts(docs_dir) if any(p.startswith(f"{CONCEPTS_DIR}/") for p in changed + removed) else None
     if concepts is not None and _concept_names(concepts) != current.meta.get("concepts"):
         return None  # names decide every record's mentions
     engine_name = current.meta["engine"]
     if not changed and not removed:
         return _report(current.path, current.meta, started, engine_name, True, 0)  # nothing to do
     if concepts is None:
-        concepts = load_concepts(docs_dir) if changed else []
+        concepts = _concepts_named(current.meta) if changed else []  # the names are all mentions need
     records = _changed_records(docs_dir, changed, concepts)
     old_ids = {i for p in changed + removed for i in old_pages.get(p, {}).get("ids", [])}
     name = store.new_build_name()

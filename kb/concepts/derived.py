@@ -15,6 +15,7 @@ nothing is written into docs/.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from typing import Iterable
 import yaml
 
 from kb import yamlsafe
-from kb.concepts.concept import Concept, ConceptMatcher, Definition, concept_from_text, is_acronym, name_key, singular
+from kb.concepts.concept import (Concept, ConceptMatcher, Definition, concept_from_text, is_acronym, load_concepts,
+                                 name_key, singular)
 from kb.concepts.discovery import _title
 from kb.concepts.finders import Finding, find_terms
 from kb.concepts.listings import text_html
@@ -352,6 +354,19 @@ def knowledge_base(docs_dir: Path, planned: Iterable[QuestionPage] = ()) -> list
     for page in planned:
         found[question_path(page.collection, page.question)] = page
     return sorted(found.items())
+
+
+def site_concepts(docs_dir: Path) -> list[Concept]:
+    """Every concept of the site, written and derived, sorted by slug: what the search index reads.
+
+    A derived concept's body is its definition alone here (its page's note on adopting it is no
+    text to search). The build judges candidates on its own links (`link_site`) and this on a
+    matcher pass, which differ only for a name found solely in code or math.
+    """
+    written = load_concepts(docs_dir)
+    outcomes = derive(knowledge_base(docs_dir), written, load_rejections(docs_dir))
+    derived = [dataclasses.replace(c, body=c.definition.text) for c in derived_concepts(outcomes)]
+    return sorted([*written, *derived], key=lambda c: c.slug)
 
 
 def link_site(pages: list[tuple[str, str]], docs_dir: Path) -> tuple["Linker", list[Concept]]:

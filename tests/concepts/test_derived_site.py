@@ -10,6 +10,7 @@ markup in it, which reaches the derived page as text in Debian's Chromium.
 from __future__ import annotations
 
 import json
+import urllib.request
 import re
 import shutil
 import subprocess
@@ -225,3 +226,24 @@ def test_hostile_markup_shows_as_text_and_runs_nothing_in_chromium(edited, chrom
         assert watcher.take() == []
     finally:
         context.close()
+
+
+def test_the_search_api_finds_derived_concepts_and_expands_their_aliases(edited, tmp_path):
+    from appkit import AppServer
+
+    from search_api import create_app
+    from search_api.indexer import build as build_index
+
+    docs, site, _ = edited
+    build_index(docs, tmp_path / "index")
+    with AppServer(create_app({"INDEX_DIR": tmp_path / "index", "SITE_DIR": site})) as server:
+        found = server.api(q="PCA")
+        ids = [hit["id"] for hit in found["results"]]
+        assert "concept:principal-component-analysis" in ids
+        # "PCA" is an alias: pages that only spell it out are found, and they name the concept.
+        spelled = [h for h in found["results"] if h["id"].startswith("data-science-bank/q4")]
+        assert spelled and "principal-component-analysis" in spelled[0]["concepts"]
+        assert not [h for h in server.api(q="non-maximum suppression")["results"] if h["type"] == "concept"
+                    and h["id"] == "concept:non-maximum-suppression"]  # rejected: no concept record
+        status = json.loads(urllib.request.urlopen(server.url + "health", timeout=10).read())
+        assert status["concepts"] > 49  # the written pages and the derived ones
