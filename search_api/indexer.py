@@ -115,8 +115,11 @@ def _reusable(index_root: Path, engine_name: str) -> store.Build | None:
         same = current.meta.get("engine", DEFAULT) == engine_name and current.meta.get("format") == FORMAT
         if not same or not (current.path / MANIFEST).is_file():
             return None
-        check.verify_files(current.path / ENGINE_DIR, current.meta.get(check.CHECKSUMS))
-        _answers(current.path, current.meta, Vocabulary.load(current.path))
+        vocabulary = Vocabulary.load(current.path)
+        if current.meta.get(check.CHECKSUMS) is None:  # a build from before checksums: the canary alone
+            _answers(current.path, current.meta, vocabulary)
+        else:  # its canary ran before it was published; what can have changed since is its files
+            check.verify_files(current.path / ENGINE_DIR, current.meta[check.CHECKSUMS])
     except (store.IndexUnavailable, OSError, ValueError) as exc:
         if store.current_version(index_root) is not None:
             log.warning("the current index cannot be updated, so it is rebuilt in full: %s", exc)
