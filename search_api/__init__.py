@@ -8,7 +8,7 @@ Configuration, lowest precedence first: defaults, environment variables, the
 | INDEX_DIR         | KB_INDEX_DIR           | `.index`  | index directory written by scripts/build_index.py |
 | SITE_DIR          | KB_SITE_DIR            | none      | built MkDocs site served at / (none: API only)  |
 | CORS_ORIGINS      | KB_CORS_ORIGINS        | none      | origins allowed to call the API from a browser (comma-separated) |
-| SEARCH_TIME_LIMIT | KB_SEARCH_TIME_LIMIT   | `1.0`     | seconds of matching per search before partial results |
+| SEARCH_TIME_LIMIT | KB_SEARCH_TIME_LIMIT   | `1.0`     | seconds per search (matching, snippets) before partial results |
 | SEARCH_CACHE      | KB_SEARCH_CACHE        | `512`     | answers kept per worker thread for identical requests (0: off) |
 | ENGINE            | KB_ENGINE              | none      | the engine the index must be built by (`whoosh`, `tantivy`; none: the build's own) |
 | SITE_URL          | KB_SITE_URL            | none      | the site's public address: hit URLs are absolute under it (none: paths from the API's root) |
