@@ -42,6 +42,8 @@ _NOT_ONE_TERM = re.compile(
     r"trade-?off|tradeoff|way|ways|steps|assumption|assumptions|limitation|limitations|common|typical|"
     r"different|various|key|basic|following|above|below|having|using|being|doing|making|getting|adding|"
     r"choosing|increasing|decreasing|reducing|applying)\b"
+    r"|^(?:cheaper|better|worse|faster|slower|larger|smaller|bigger|easier|harder|higher|lower|true|false|"
+    r"possible|necessary|wrong|right|correct|important|useful|needed|happening|going\s+on)$"
     r"|'s\b|’s\b"
     r"|\b(?:and|or|vs\.?|versus|between|your|you|we|i|is|are|do|does|did|can|should|would|will)\b",
     re.I,

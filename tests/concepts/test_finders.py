@@ -40,6 +40,7 @@ def pages(*items: QuestionPage) -> list[tuple[str, QuestionPage]]:
     ("What is Alice's claim?", None),
     ("Why use more than one hidden layer?", None),
     ("What is <script>alert(1)</script>?", None),
+    ("What is cheaper?", None),
 ])
 def test_asked_term(title, expected):
     assert asked_term(title) == expected
