@@ -73,13 +73,12 @@ def verify_files(engine_dir: Path, recorded: dict | None) -> None:
                                    "that was written (size or checksum differs).")
 
 
-def canary(reader, counts: dict, documents: int, names: ConceptNames | None = None) -> str:
+def canary(reader, counts: dict, documents: int, where: Path, names: ConceptNames | None = None) -> str:
     """Search the build's most used word the analyser keeps, read its hits back; return the word.
 
-    IndexUnavailable when the engine's document count is not the build's, a search fails or finds
-    nothing, or its records cannot be read.
+    IndexUnavailable (naming `where`, the build) when the engine's document count is not the build's,
+    a search fails or finds nothing, or its records cannot be read.
     """
-    where = getattr(reader, "directory", "the index")
     try:
         if reader.doc_count() != documents:
             raise IndexUnavailable(f"The search index {where} holds {reader.doc_count()} records, "

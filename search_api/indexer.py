@@ -135,7 +135,7 @@ def _answers(build_dir: Path, meta: dict, vocabulary: Vocabulary) -> None:
         raise store.IndexUnavailable(f"The search index {build_dir} cannot be opened "
                                      f"({exc.__class__.__name__}: {exc}).") from exc
     try:
-        check.canary(reader, vocabulary.counts, meta["documents"])
+        check.canary(reader, vocabulary.counts, meta["documents"], build_dir)
     finally:
         reader.close()
 

@@ -116,7 +116,7 @@ class SearchIndex:
             if key in self._checked:
                 return
             check.verify_files(build.path / ENGINE_DIR, build.meta.get(check.CHECKSUMS))
-            check.canary(reader, vocabulary.counts, build.meta["documents"], names)
+            check.canary(reader, vocabulary.counts, build.meta["documents"], build.path, names)
             self._checked.add(key)
 
     def current(self) -> OpenIndex:
