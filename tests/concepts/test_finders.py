@@ -193,3 +193,9 @@ def test_the_derived_page_quotes_its_definition_as_text(concepts):
     assert "javascript:" not in body
     assert '<span class="arithmatex">\\(x&lt;y\\)</span> &amp; more.' in body
     assert '<a href="../../questions/h/q1/">Q1. What is a zebra kernel?</a>' in body
+
+
+def test_a_bold_term_that_opens_a_definition_is_found_even_as_one_word():
+    body = "**Dropout** is a way to regularize. **Note** this.\n\nDropout is used.\n\n- **Jitter** refers to noise.\n"
+    found = [(f.kind, f.term) for f in find_terms(page("b", 1, "Tricks", body))]
+    assert found == [("sentence", "Dropout"), ("sentence", "Jitter")]
