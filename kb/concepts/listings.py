@@ -137,8 +137,9 @@ def concepts_index(graph: Graph, path: str) -> str:
         for concept in by_letter[letter]:
             count = graph.question_count(concept.slug)
             summary = f" — {text_html(concept.summary)}" if concept.summary else ""
+            derived = ' <em class="kb-derived">derived</em>' if concept.derived else ""  # no contributor wrote it yet
             items.append(f"{_a(relative_url(path, concept.path), concept.title)} "
-                         f"({count} question{'s' if count != 1 else ''}){summary}")
+                         f"({count} question{'s' if count != 1 else ''}){derived}{summary}")
         blocks.append(_block(f"{letter} ({len(items)})", f"kb-letter-{_anchor(letter)}", items))
     return "\n\n".join(blocks)
 
