@@ -7,7 +7,8 @@ spelled-out singular, the others aliases); a concept that a written page already
 rejection list (`docs/concepts/rejected.yml`) is left out with its reason. What is
 left becomes a concept whose definition is the defining answer's opening, when the
 answers define it and at least `MIN_QUESTIONS` questions name it (a term found only in
-sentences must recur in `MIN_RECURRING` questions of two collections). A one-word name
+sentences must recur in `MIN_RECURRING` questions of two collections, and be a phrase
+rather than words that chance puts together: `_together`). A one-word name
 that most questions use ("model") is too common to mean the concept wherever it
 appears, and is left out. The build makes a page of each (`kb.site.link_hooks`);
 nothing is written into docs/.
@@ -37,7 +38,7 @@ from kb.slugs import CONCEPTS_DIR, QUESTIONS_DIR, concept_path, question_path, r
 REJECTED_FILE = f"{CONCEPTS_DIR}/rejected.yml"  # docs-relative
 MIN_QUESTIONS = 2
 MIN_RECURRING = 3
-COMMON_SHARE = 0.3
+COMMON_SHARE = 0.3  # a one-word name in more than this share of the questions (and 10 of them) is a common word
 PHRASE_SAMPLE = 2000
 COLLOCATION = 0.5  # a name found only in sentences: its rarest word comes with the rest at least this often
 _STRENGTH = {"definition": 0, "topic": 1, "acronym": 2, "sentence": 3}  # which finding's definition is quoted
@@ -50,7 +51,7 @@ class Outcome:
     title: str
     aliases: tuple[str, ...]
     slug: str
-    status: str  # "derived" | "rejected" | "adopted" | "no definition" | "too few questions" | "too common"
+    status: str  # "derived" | "rejected" | "adopted" | "no definition" | "too few questions" | "too common" | "chance"
     reason: str  # for --check: "defined in Q3 (What is regularization?); named in 4 questions"
     questions: tuple[str, ...] = ()  # ids of the questions naming it
     concept: Concept | None = None  # the derived concept, when status is "derived"
