@@ -5,7 +5,10 @@ On a generated knowledge base (scripts/bench_linking.py's generator: 100 questio
 three parts each, prose with math), by default 1,000 questions:
 
   build     the real `mkdocs build --strict`, with kb/revise/hooks.py and without it (wall and CPU
-            seconds, best of --repeat), and the difference
+            seconds, best of --repeat, the two kinds alternating), and the difference; on a busy machine
+            the difference drowns in noise, so also:
+  hook      the work the hooks add to a build, timed in this process on the same pages: cutting every
+            page's HTML into cards, the practice JSON, and every collection's deck
   data      sizes of the practice page's JSON: the index, and a collection's file (raw and gzip),
             which is what a practice session downloads
   decks     size of a collection's .apkg, and `scripts/export_anki.py` for every collection (wall s)
@@ -31,7 +34,14 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from bench_linking import generate, timed_build  # noqa: E402
+from kb.pages import read_question  # noqa: E402
+from kb.revise.anki import DeckSpec, deck_bytes  # noqa: E402
+from kb.revise.cards import cut_cards  # noqa: E402
+from kb.revise.export import docs_file_finder  # noqa: E402
+from kb.revise.practice import practice_files  # noqa: E402
+from kb.revise.render import Renderer  # noqa: E402
 from kb.site.config import config_for  # noqa: E402
+from kb.slugs import page_url  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -47,6 +57,28 @@ def config(docs: Path, with_revise: bool) -> Path:
     return out
 
 
+def hook_work(docs: Path) -> dict:
+    """Seconds of what kb/revise/hooks.py adds to a build, on pages rendered beforehand (as the build has them)."""
+    renderer = Renderer(REPO)
+    pages = []
+    for path in sorted((docs / "questions").glob("*/q*.md")):
+        src = path.relative_to(docs).as_posix()
+        question = read_question(path)
+        pages.append((renderer.content(question.body), question, page_url(src)))
+    started = time.perf_counter()
+    cards = [card for content, question, url in pages for card in cut_cards(content, question, url)]
+    cut = time.perf_counter()
+    titles = {c.collection: c.collection for c in cards}
+    practice_files(cards, titles, {})
+    data = time.perf_counter()
+    find = docs_file_finder(docs)
+    for slug in titles:
+        deck_bytes(DeckSpec(f"collection:{slug}", slug), [c for c in cards if c.collection == slug], find)
+    decks = time.perf_counter()
+    return {"cut_s": round(cut - started, 2), "practice_json_s": round(data - cut, 2),
+            "decks_s": round(decks - data, 2), "total_s": round(decks - started, 2)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=1000)
@@ -56,11 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-revise-") as work:
         root = Path(work)
         docs = generate(root, args.questions, max(50, args.questions // 20))
-        builds = {}
-        for with_revise in (False, True):
-            runs = [timed_build(config(docs, with_revise), root / f"site-{with_revise}") for _ in range(args.repeat)]
-            builds["with" if with_revise else "without"] = {"wall_s": round(min(r[0] for r in runs), 2),
-                                                              "cpu_s": round(min(r[1] for r in runs), 2)}
+        runs = {False: [], True: []}
+        for _ in range(args.repeat):
+            for with_revise in (False, True):
+                runs[with_revise].append(timed_build(config(docs, with_revise), root / f"site-{with_revise}"))
+        builds = {("with" if k else "without"): {"wall_s": round(min(r[0] for r in v), 2),
+                                                 "cpu_s": round(min(r[1] for r in v), 2)} for k, v in runs.items()}
+        hook = hook_work(docs)
         site = root / "site-True"
         index = (site / "practice" / "data" / "index.json").read_bytes()
         one = (site / "practice" / "data" / "bench-01.json").read_bytes()
@@ -78,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         "questions": args.questions,
         "cards": args.questions * 3,
         "build": {**builds, "revise_cpu_s": round(builds["with"]["cpu_s"] - builds["without"]["cpu_s"], 2)},
+        "hook": hook,
         "data": {"index_bytes": len(index), "index_gzip_bytes": len(gzip.compress(index)),
                  "collection_cards": cards, "collection_bytes": len(one),
                  "collection_gzip_bytes": len(gzip.compress(one))},
