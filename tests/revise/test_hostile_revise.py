@@ -154,3 +154,37 @@ def test_the_hostile_deck_holds_text_and_runs_nothing(hostile, reader, tmp_path)
     for text in AS_TEXT + ["<script>alert('meta-title')</script>Meta title"]:
         assert text in everything, f"not in the deck as text: {text}"
     assert any("onerror=alert('tag')" in t for n in deck.notes for t in n.tags), "the tag is carried, as a word"
+
+
+RAW = {  # what the practice page must never run, even if its data held it raw
+    "title": "<svg onload=\"alert('svg-onload')\"></svg>Raw <b onclick=\"alert('title')\">title</b>",
+    "intro": "<iframe srcdoc=\"<script>alert('srcdoc')</script>\"></iframe><form><button formaction=\"javascript:alert(1)\">go</button></form>",
+    "part": "<a href=\"java\tscript:alert('tab')\">tab link</a>",
+    "answer": ("<img src=x onerror=\"alert('img')\"><script>alert('script')</script>"
+               "<a href=\"javascript:alert('js')\">js link</a><p style=\"background:url(javascript:alert(1))\">styled</p>"
+               "<object data=\"javascript:alert('object')\"></object><p>kept words</p>"),
+}
+
+
+def test_the_practice_page_runs_nothing_even_from_raw_data(revise_server, reader, tmp_path):
+    """A second line of defence: the page cleans the data's HTML itself (a site whose data was tampered with)."""
+    site = tmp_path / "site"
+    shutil.copytree(revise_server.root, site)
+    data = site / "practice" / "data" / "deep-learning-exam-answers.json"
+    cards = json.loads(data.read_text(encoding="utf-8"))["cards"][:1]
+    cards[0].update(RAW)
+    data.write_text(json.dumps({"cards": cards}), encoding="utf-8")
+    page, watcher, dialogs = reader
+    with StaticServer(site) as server:
+        page.goto(server.url + "practice/?collection=deep-learning-exam-answers", wait_until="load")
+        page.wait_for_selector("[data-practice-card]")
+        page.click("[data-practice-reveal]")
+        provoke(page, "[data-practice-answer], .practice__part, .practice__intro")
+        for text in ("js link", "kept words", "tab link", "Raw title"):
+            assert text in page.inner_text("[data-practice-card]")
+        card = page.locator("[data-practice-card]")
+        assert card.locator("script, iframe, object, form, svg, [style]").count() == 0
+        assert dialogs == [] and page.evaluate(SCRIPT_BEARING) == []
+        # The image's URL "x" is asked for and missing: the error its onerror= would have turned into an alert.
+        missing = (f"HTTP 404: {server.url}x", "console error: Failed to load resource: the server responded with a status of 404")
+        assert [p for p in watcher.take() if not p.startswith(missing)] == []
