@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 import genanki
 
-from kb.revise.cards import Card, rewrite_urls
+from kb.revise.cards import Card, clean_with
 
 MODEL_NAME = "Deep-learning exam answers (question part)"
 _CSS = """.card { font-family: system-ui, sans-serif; font-size: 18px; line-height: 1.5; text-align: left;
@@ -84,10 +84,17 @@ def _fields(card: Card, find_file: Callable[[str], Path | None], media: dict[str
                 return media_name(path)
         return None  # a page of the site: its words stay
 
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        # No ids: a heading's id="qa" would stand in for the Anki reviewer's own elements.
+        if attribute in ("id", "name"):
+            return None
+        return rewrite(value) if attribute in ("href", "src") else value
+
     front = f'<div class="kb-title">{card.title}</div>' + (f"\n{card.intro}" if card.intro else "")
     if card.part:
         front += f'\n<div class="kb-part">{card.part}</div>'
-    return [rewrite_urls(front, rewrite), rewrite_urls(card.answer, rewrite), card.id]
+    # One pass: the cards' HTML is clean already; a link whose URL is dropped stays an <a> without href, plain text.
+    return [clean_with(front, keep), clean_with(card.answer, keep), card.id]
 
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}

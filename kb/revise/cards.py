@@ -87,15 +87,20 @@ def site_url_rewriter(page_url: str) -> Callable[[str], str | None]:
     return rewrite
 
 
+def clean_with(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
+    """`html` through nh3 with kb.site.sanitize's tags, attributes and URL schemes, and `attribute_filter`
+    ((tag, attribute, value) -> the value to keep, or None to drop the attribute)."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=SAFE_SCHEMES,
+                     link_rel=None, attribute_filter=attribute_filter, strip_comments=True)
+
+
 def rewrite_urls(html: str, rewrite: Callable[[str], str | None]) -> str:
     """`html` cleaned again (kb.site.sanitize's rules) with every href and src passed through `rewrite`
     (None drops it: a link without its URL becomes its words)."""
     def keep(tag: str, attribute: str, value: str) -> str | None:
         return rewrite(value) if attribute in ("href", "src") else value
 
-    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=SAFE_SCHEMES,
-                        link_rel=None, attribute_filter=keep, strip_comments=True)
-    return clean_imported_html(cleaned)
+    return clean_imported_html(clean_with(html, keep))
 
 
 _CONCEPT_LINK = re.compile(rf'href="{CONCEPTS_DIR}/([^/"#]+)/')
