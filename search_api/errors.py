@@ -28,7 +28,8 @@ HTTP_CODES = {
 # Every code the API can answer with, for the docs and the OpenAPI description.
 ERROR_CODES = {
     "missing_query": 400, "empty_query": 400, "query_too_long": 400, "bad_limit": 400, "bad_page": 400,
-    "bad_type": 400, "bad_concept": 400, "bad_collection": 400, "bad_encoding": 400, "bad_request": 400,
+    "bad_mode": 400, "mode_unavailable": 400, "bad_type": 400, "bad_concept": 400, "bad_collection": 400,
+    "bad_encoding": 400, "bad_request": 400,
     "not_found": 404,
     "method_not_allowed": 405, "request_too_large": 413, "uri_too_long": 414, "headers_too_large": 431,
     "internal_error": 500, "index_unavailable": 503,

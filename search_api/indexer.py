@@ -31,7 +31,7 @@ from pathlib import Path
 from kb.concepts.concept import Concept, ConceptMatcher
 from kb.concepts.derived import site_concepts
 from kb.slugs import CONCEPTS_DIR
-from search_api import check, store
+from search_api import check, semantic, store
 from search_api.engines import DEFAULT, engine
 from search_api.records import (Record, add_mentions, build_records, concept_record, concept_records, page_records,
                                 record_order, stored_words)
@@ -260,6 +260,7 @@ def _build_full(docs_dir: Path, index_root: Path, procs: int | None, engine_name
     name = store.new_build_name()
     tmp = index_root / f".tmp-{name}"
     try:
+        records = None
         if procs > 1 and hasattr(engine(engine_name), "join"):
             written = _write_in_parallel(engine_name, docs_dir, list(hashes), concepts, procs, tmp / ENGINE_DIR)
         else:
@@ -267,6 +268,8 @@ def _build_full(docs_dir: Path, index_root: Path, procs: int | None, engine_name
             if records:
                 engine(engine_name).write(records, tmp / ENGINE_DIR, procs=procs)
             written = Written.of(records)
+        if semantic.enabled():  # every record's embedding, beside the engine's files (search_api.semantic)
+            semantic.write(tmp, records if records is not None else build_records(docs_dir, concepts, procs))
         if not sum(written.counts.values()):
             raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
         meta = _meta(name, engine_name, written.counts, _concept_names(concepts))
@@ -297,6 +300,8 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
     if concepts is not None and _concept_names(concepts) != current.meta.get("concepts"):
         return None  # names decide every record's mentions
     engine_name = current.meta["engine"]
+    if semantic.enabled() != semantic.written(current.path):
+        return None  # the model was turned on or off since: every record is embedded, or none
     if not changed and not removed:
         return _report(current.path, current.meta, started, engine_name, True, 0)  # nothing to do
     if concepts is None:
@@ -322,6 +327,8 @@ def _build_incremental(docs_dir: Path, index_root: Path, current: store.Build, s
         if not sum(counts.values()):
             raise ValueError(f"no question or concept pages under {docs_dir}; run the importer first")
         engine(engine_name).update(tmp / ENGINE_DIR, old_ids, records)
+        if semantic.enabled():  # the kept records' embeddings reused, the changed pages' encoded
+            semantic.write(tmp, records, current.path, old_ids)
         for path in (tmp / MANIFEST, tmp / store.META_FILE, tmp / VOCABULARY_FILE):
             path.unlink(missing_ok=True)  # links to the current build's: written anew, never through
         pages = {p: {**old_pages[p], **hashes[p]} for p in hashes if p in old_pages and p not in changed}

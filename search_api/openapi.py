@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from search_api.errors import ERROR_CODES
+from search_api.hybrid import MODES
 from search_api.params import (MAX_LIMIT, MAX_PHRASE_WORDS, MAX_QUERY_BYTES, MAX_RESULTS_DEPTH, MAX_SLUG_CHARS,
                                MAX_WORDS, SEARCHABLE)
 from search_api.schema import RECORD_TYPES
@@ -35,6 +36,10 @@ SEARCH_PARAMETERS = [
            {"type": "string", "pattern": FILTER_PATTERN, "maxLength": MAX_SLUG_CHARS}),
     _param("collection", "Only records of this collection (its slug); empty: no filter.",
            {"type": "string", "pattern": FILTER_PATTERN, "maxLength": MAX_SLUG_CHARS}),
+    _param("mode", "keyword: the words' ranking alone; semantic: the records nearest the query's sentence "
+                   "embedding; hybrid: both fused. Empty: hybrid when the index has embeddings, else keyword; "
+                   "semantic and hybrid on an index without them are a 400 mode_unavailable.",
+           {"type": "string", "enum": ["", *MODES]}),
 ]
 
 SCHEMAS = {

@@ -8,6 +8,7 @@ from typing import Mapping
 from urllib.parse import unquote_to_bytes
 
 from search_api.analysis import normalize_text
+from search_api.hybrid import MODES
 from search_api.schema import RECORD_TYPES
 
 MAX_RAW_CHARS = 2048  # before normalisation (bounds the work of normalising)
@@ -43,6 +44,7 @@ class SearchParams:
     type: str | None = None
     concept: str | None = None
     collection: str | None = None
+    mode: str | None = None  # keyword | semantic | hybrid; None: hybrid when the build has embeddings
 
 
 def _int_param(args: Mapping, name: str, default: int, low: int, high: int) -> int:
@@ -94,4 +96,7 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
     kind = args.get("type") or None
     if kind is not None and kind not in RECORD_TYPES:
         raise QueryError("bad_type", f"'type' must be one of: {', '.join(RECORD_TYPES)}")
-    return SearchParams(q, limit, page, kind, _slug_param(args, "concept"), _slug_param(args, "collection"))
+    mode = args.get("mode") or None
+    if mode is not None and mode not in MODES:
+        raise QueryError("bad_mode", f"'mode' must be one of: {', '.join(MODES)}")
+    return SearchParams(q, limit, page, kind, _slug_param(args, "concept"), _slug_param(args, "collection"), mode)

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from kb.concepts.concept import Concept
 from kb.slugs import concept_path
-from search_api import check, store
+from search_api import check, hybrid, semantic, store
 from search_api.engines import DEFAULT, engine
 from search_api.indexer import ENGINE_DIR
-from search_api.params import SearchParams
+from search_api.params import QueryError, SearchParams
 from search_api.plan import Plan, make_plan
 from search_api.query import ConceptNames, parse
+from search_api.hybrid import SEMANTIC_DEPTH
 from search_api.ranking import RERANK_WINDOW, rerank
 from search_api.records import title_text
 from search_api.snippets import head, snippet
@@ -46,6 +47,7 @@ class OpenIndex:
     meta: dict
     names: ConceptNames | None
     vocabulary: Vocabulary
+    embeddings: semantic.Embeddings | None = None  # the build's, when it has them and the model is on
 
     def __post_init__(self):
         self.correct = lru_cache(maxsize=4096)(self.vocabulary.corrections)
@@ -107,7 +109,10 @@ class SearchIndex:
         except store.IndexUnavailable as exc:
             reader.close()
             raise store.IndexUnavailable(f"{exc} {store.how_to_build(self.index_root)}") from exc
-        return OpenIndex(version, os.getpid(), reader, build.meta, names, vocabulary)
+        embeddings = semantic.load(build.path) if semantic.enabled() else None
+        if embeddings is not None:
+            semantic.encoder()  # loaded with the index (a second or two), not by the first search's time limit
+        return OpenIndex(version, os.getpid(), reader, build.meta, names, vocabulary, embeddings)
 
     def _check(self, build: store.Build, reader, vocabulary: Vocabulary, names: ConceptNames | None) -> None:
         """Once per build and process (its threads share the result): its files' checksums and a canary search."""
@@ -144,16 +149,19 @@ class SearchIndex:
         started = time.perf_counter()
         units = parse(params.q)  # a bad query is the client's error even when there is no index
         index = self.current()
+        if params.mode not in (None, "keyword") and index.embeddings is None:
+            raise QueryError("mode_unavailable", f"mode={params.mode} needs the semantic model, which this index "
+                                                 "was built without or which is turned off (KB_SEMANTIC=off)")
         found = index.cache.get(params)
         if found is None:
             try:
-                found = self._search(index, params, units, started + self.time_limit)
+                found = self._search(index, params, units, time.perf_counter() + self.time_limit)
             except Exception:  # a build pruned (or damaged) under an old reader: check and reopen the current one once
                 log.warning("search failed on a held reader; reopening", exc_info=True)
                 self._local.index = None
                 self._checked.discard((index.version, os.getpid()))
                 index = self.current()
-                found = self._search(index, params, units, started + self.time_limit)
+                found = self._search(index, params, units, time.perf_counter() + self.time_limit)
             if self.cache_size and not found["timed_out"]:
                 index.remember(params, found, self.cache_size)
         else:
@@ -165,21 +173,32 @@ class SearchIndex:
     def _search(self, index: OpenIndex, params: SearchParams, units, deadline: float) -> dict:
         reader = index.reader
         plan = make_plan(params.q, units, reader, index.names, index.correct)
-        if plan.required is None:
+        mode = params.mode or ("hybrid" if index.embeddings is not None else "keyword")
+        if plan.required is None and mode != "semantic":
             return {"total": 0, "suggestion": None, "unmatched": plan.unmatched, "results": [], "timed_out": False}
         depth = params.page * params.limit
         filters = {name: value for name, value in
                    (("type", params.type), ("concepts", params.concept), ("collection", params.collection)) if value}
-        collected = reader.search(plan, filters, max(depth, RERANK_WINDOW), deadline)
-        if collected.timed_out:
-            log.warning("search for %r hit the %.1f s limit; returning partial results", params.q, self.time_limit)
-        hits = rerank(reader, plan, collected.hits)[depth - params.limit:depth]
-        records = reader.records([key for key, _ in hits])
+        hits, total, timed_out = [], 0, False
+        if mode != "semantic":
+            collected = reader.search(plan, filters, max(depth, RERANK_WINDOW), deadline)
+            if collected.timed_out:
+                log.warning("search for %r hit the %.1f s limit; returning partial results", params.q, self.time_limit)
+            ranked = rerank(reader, plan, collected.hits)
+            hits = list(zip(reader.records([key for key, _ in ranked]), (score for _, score in ranked)))
+            total, timed_out = collected.total, collected.timed_out
+        if mode == "semantic" or (mode == "hybrid" and len(plan.units) >= hybrid.MIN_WORDS):
+            # keyword hits fused with the records nearest the query's embedding (a short query is a keyword one)
+            vector = semantic.encoder().query(params.q)
+            found = index.embeddings.nearest(vector, max(depth, SEMANTIC_DEPTH), filters)
+            hits = (hybrid.fuse(hits, found, reader.stored_by_id, len(plan.units)) if mode == "hybrid" else
+                    hybrid.nearest(found, reader.stored_by_id))
+            total = max(total, len(hits))
         # The time limit covers the snippets too: past it, a hit's snippet is its text's start, unmarked.
         results = [_result(record, score, plan, index.names, time.perf_counter() > deadline)
-                   for record, (_, score) in zip(records, hits)]
-        return {"total": collected.total, "suggestion": plan.suggestion, "unmatched": plan.unmatched,
-                "timed_out": collected.timed_out or time.perf_counter() > deadline, "results": results}
+                   for record, score in hits[depth - params.limit:depth]]
+        return {"total": total, "suggestion": plan.suggestion, "unmatched": plan.unmatched,
+                "timed_out": timed_out or time.perf_counter() > deadline, "results": results}
 
 
 def _snippet(text: str, plan: Plan, names: ConceptNames | None, late: bool = False) -> str:
