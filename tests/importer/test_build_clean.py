@@ -274,6 +274,10 @@ REPRODUCTIONS = {
     # Section headings with no words (an image, stray emphasis) list every question outside a section, twice.
     "sections-without-words.md": ("# Answers\n\n## <img src=\"logo.png\">\n\n### Q1. First?\n\nA1.\n\n"
                                   "### Q2. Second?\n\nA2.\n\n## ** **\n\n### Q3. Third?\n\nA3.\n"),
+    # A definition right under a list item continues its paragraph for CommonMark (so cleanup never saw it), but
+    # Python-Markdown reads a definition on any line: the link to the missing file failed the build.
+    "definition-in-a-paragraph.md": ("# Q1. What is listed?\n\nSee [the notes][ref-3].\n\n1. first\n    1. second\n"
+                                     "[ref-3]: ./defined.md\n"),
     # pandoc sources whose list item holds a link: the converter's tidy pass raised AttributeError.
     "list-item-link.html": ("<!DOCTYPE html>\n<html><body>\n<h1>Question 1: A list of links</h1>\n<ul>\n"
                             "<li>See <a href=\"https://example.org/attention\">the attention notes</a>.</li>\n"

@@ -23,12 +23,15 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from markdown.blockprocessors import ReferenceProcessor
+
 from kb.ingest.cleanup.attributes import defuse as defuse_attributes
 from kb.ingest.cleanup.folds import FOLD_TYPE, _folds, _folds_of_navigation, fold_opener
 from kb.ingest.cleanup.kinds import DROPPED, FOLD_CLOSE, FOLD_OPEN, _Edit
 from kb.ingest.cleanup.links import _definitions, _may_wrap, _rewrite_line, _rewrite_wrapped
 from kb.ingest.cleanup.navigation import _is_back_to_top, _navigation
 from kb.ingest.cleanup.parsers import _BLOCKS, _as_one_text
+from kb.ingest.cleanup.targets import _target
 from kb.ingest.cleanup.text import plain_title, section_text
 from kb.ingest.cleanup.wikilinks import unlink_wikilinks
 from kb.ingest.lines import CODE, HEADING, MATH, TEXT, Line
@@ -89,6 +92,11 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
             edit.text = _spaced_targets(edit.text)
         if not edit.frozen and edit.kind in (TEXT, HEADING):
             edit.text = defuse_attributes(edit.text, edit.kind == HEADING)
+        if not edit.frozen and edit.kind == TEXT and (definition := _SITE_DEFINITION.match(edit.text)) \
+                and _target(definition.group(2)) != "external":
+            # Python-Markdown takes `[x]: ./a.md` for a definition on any line of a block, markdown-it only where a
+            # block may start: one left inside a paragraph would link the page to a file that is not imported.
+            edit.text = edit.text.replace("[", "\\[", 1)
     seen: set[str] = set()
     for i, _, document in sorted(found):
         if document and document not in seen:  # one warning per target, at its first line
@@ -104,6 +112,7 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
 
 # `[the notes](my notes.md)`: no link to CommonMark (so the rules above never saw it), but one to the site's
 # Python-Markdown, which then fails the strict build on the missing file. A link out of the site stays.
+_SITE_DEFINITION = ReferenceProcessor.RE  # a reference definition as the site's Markdown reads one
 _COMMENT = re.compile(r"<!--(?:(?!-->).)*-->")
 _SPACED = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*<?([^()<>\n]*\s[^()<>\n]*?)>?\s*\)")
 
