@@ -11,10 +11,15 @@ site around it); images go into the package's media under names made from their 
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
+import json
 import os
 import re
-import shutil
+import sqlite3
 import tempfile
+import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
@@ -116,17 +121,27 @@ def build_package(spec: DeckSpec, cards: Iterable[Card], find_file: Callable[[st
 
 
 def deck_bytes(spec: DeckSpec, cards: Iterable[Card], find_file: Callable[[str], Path | None]) -> bytes:
-    """The .apkg file of one deck, as bytes."""
+    """The .apkg file of one deck, as bytes: a zip of the collection's SQLite database, a media map and the media.
+
+    genanki's own `write_to_file` writes the database to a temporary file it never deletes and names media
+    after their basenames; here the database is made in memory and the zip written as genanki writes it."""
     package, media = build_package(spec, cards, find_file)
-    with tempfile.TemporaryDirectory(prefix="kb-anki-") as work:
-        # genanki names each media file after its basename: copies under the names the fields use.
-        package.media_files = []
-        for name, source in sorted(media.items()):
-            shutil.copyfile(source, Path(work, name))
-            package.media_files.append(str(Path(work, name)))
-        out = Path(work, "deck.apkg")
-        package.write_to_file(str(out))
-        return out.read_bytes()
+    now = time.time()
+    db = sqlite3.connect(":memory:")
+    try:
+        package.write_to_db(db.cursor(), now, itertools.count(int(now * 1000)))
+        db.commit()
+        database = db.serialize()
+    finally:
+        db.close()
+    names = sorted(media)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("collection.anki2", database)
+        z.writestr("media", json.dumps({str(i): name for i, name in enumerate(names)}))
+        for i, name in enumerate(names):
+            z.write(media[name], str(i))
+    return out.getvalue()
 
 
 def write_deck(path: Path, data: bytes) -> None:
