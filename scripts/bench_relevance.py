@@ -87,8 +87,11 @@ def evaluate(search, cases) -> dict:
     """Scores overall and per kind of `search(q) -> ranked ids`, and the queries it misses at 1."""
     ranks = {kind: [] for kind in KINDS}
     missed = []
+    took = []
     for kind, q, expected in cases:
+        started = time.perf_counter()
         ids = search(q)
+        took.append((time.perf_counter() - started) * 1000)
         rank = rank_of(ids, expected)
         ranks[kind].append(rank)
         if rank != 1:
@@ -96,7 +99,29 @@ def evaluate(search, cases) -> dict:
     out = {"overall": scores([r for kind in KINDS for r in ranks[kind]])}
     out.update({kind: scores(ranks[kind]) for kind in KINDS if ranks[kind]})
     out["missed"] = missed
+    took.sort()
+    out["latency_ms"] = {"p50": round(took[len(took) // 2], 2), "p99": round(took[int(len(took) * 0.99)], 2)}
     return out
+
+
+def encoding_cost(docs: Path, rounds: int = 3) -> dict:
+    """What the model costs: loading it, encoding records (per second, as a build does), encoding a query."""
+    records = build_records(docs, load_concepts(docs))
+    started = time.perf_counter()
+    model = semantic.Encoder()
+    loaded = time.perf_counter() - started
+    texts = [semantic.record_text(r) for r in records]
+    started = time.perf_counter()
+    model.encode(texts)
+    per_second = len(texts) / (time.perf_counter() - started)
+    took = []
+    for n, (_, q, _) in enumerate(load_queries()[:60]):
+        started = time.perf_counter()
+        model.encode([f"{q} {n}"], semantic.QUERY_TOKENS)
+        took.append((time.perf_counter() - started) * 1000)
+    took.sort()
+    return {"load_s": round(loaded, 2), "records_per_s": round(per_second, 1), "records": len(texts),
+            "query_p50_ms": round(took[len(took) // 2], 1), "query_p99_ms": round(took[int(len(took) * 0.99)], 1)}
 
 
 def api_search(index_root: Path, engine_name: str, **params):
@@ -166,9 +191,11 @@ def run(engines: list[str]) -> dict:
             started = time.perf_counter()
             results[name] = evaluate(search, cases)
             results[name]["seconds"] = round(time.perf_counter() - started, 2)
+        encoding = encoding_cost(docs) if semantic.enabled() else None
     return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "collections": collections,
             "question_pages": pages, "queries": len(cases), "kinds": dict(Counter(k for k, _, _ in cases)),
-            "build_seconds": builds, "semantic": semantic.enabled(), "systems": results}
+            "build_seconds": builds, "semantic": semantic.enabled(), "systems": results,
+            "encoding": encoding}
 
 
 def write_markdown(results: dict, path: Path) -> None:
@@ -186,6 +213,13 @@ def write_markdown(results: dict, path: Path) -> None:
         o = r["overall"]
         lines.append(f"| {name} | {o['hit@1']} | {o['mrr@10']} | {o['recall@10']} | "
                      + " | ".join(str(r[k]["mrr@10"]) for k in KINDS if k in r) + " |")
+    lines += ["", "In-process latency on this small index (ms, p50 / p99): " + "; ".join(
+        f"{name} {r['latency_ms']['p50']} / {r['latency_ms']['p99']}" for name, r in results["systems"].items()) + "."]
+    if results.get("encoding"):
+        e = results["encoding"]
+        lines += ["", f"The model: loaded in {e['load_s']} s; {e['records_per_s']} records encoded per second "
+                  f"({semantic.DOC_TOKENS} tokens at most, {e['records']} records); a query encoded in "
+                  f"{e['query_p50_ms']} ms at the median, {e['query_p99_ms']} ms at p99 (one process, numpy's BLAS)."]
     for name, r in results["systems"].items():
         if name.startswith("API") and name.endswith("hybrid") and r["missed"]:
             lines += ["", f"Not first with {name} ({len(r['missed'])}): "

@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread per process unless told otherwise: the server runs a process per core, and a query's
+# few tokens were slower over threads that the other processes' searches wanted too.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402 - after the BLAS setting, which numpy reads when it loads
 
 MODEL_DIR = Path(__file__).parent / "model"
 WEIGHTS = "minilm-l6-v2-int8.npz"
