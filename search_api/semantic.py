@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -165,10 +166,17 @@ class Encoder:
         return self.encode([text], QUERY_TOKENS)[0]
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+_LOADED: list[Encoder] = []
+
+
 def encoder() -> Encoder:
-    """The model, loaded once per process (about 0.3 s and 90 MB)."""
-    return Encoder()
+    """The model, loaded once per process, at its first use (under a second, 90 MB): a server that
+    answers only short queries never loads it."""
+    with _LOADING:
+        if not _LOADED:
+            _LOADED.append(Encoder())
+        return _LOADED[0]
 
 
 def record_text(record) -> str:

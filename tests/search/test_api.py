@@ -99,7 +99,7 @@ def test_openapi_is_served_and_describes_every_route(client, app, openapi):
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert routes == set(served["paths"])
     params = {p["name"] for p in served["paths"]["/search"]["get"]["parameters"]}
-    assert params == {"q", "limit", "page", "type", "concept", "collection"}
+    assert params == {"q", "limit", "page", "type", "concept", "collection", "mode"}
 
 
 def test_health(client):
