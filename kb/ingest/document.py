@@ -18,7 +18,7 @@ from kb.ingest.lines import BLANK, HEADING, MATH, TEXT, Line, classify
 from kb.ingest.markers import (PartMarker, QuestionMarker, match_heading, match_part, next_label, split_marks,
                                strip_emphasis)
 from kb.ingest.headings import normalize_headings
-from kb.ingest.invisible import BIDI_CONTROLS, RULE as INVISIBLE_RULE, look_alikes, visible
+from kb.ingest.invisible import BIDI_CONTROLS, RULE as INVISIBLE_RULE, has_invisible, look_alikes, visible
 from kb.ingest.limits import check_page, check_text, flatten
 from kb.ingest.repair import join_page_breaks, repair_display_block, repair_math
 
@@ -228,7 +228,7 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
     """Split a decoded answer sheet into repaired questions and parts; `dialect` pins the family of question starts."""
     repairs: Counter = Counter()
     check_text(text, source)
-    lines, shown = _visible(classify(text, source), repairs, source)
+    lines, shown = _visible(classify(text, source), repairs, source) if has_invisible(text) else (classify(text, source), [])
     lines, deep = flatten(_repair(lines, repairs), source)
     cleaned = clean_lines(lines, source, base_url)
     lines = cleaned.lines
@@ -267,7 +267,8 @@ def parse_document(text: str, source: str, dialect: str = "", base_url: str = ""
         marker = candidate.marker
         check_page(lines[index:end], marker.number, source)
         warnings += [f"{source}:{lines[index].number}: the title of question {marker.label or marker.number} has "
-                     f"{word!r}, which mixes Latin letters with look-alikes of another script" for word in look_alikes(marker.title)]
+                     f"{word!r}, which mixes Latin letters with look-alikes of another script"
+                     for word in (() if marker.title.isascii() else look_alikes(marker.title))]
         if marker.body:  # "Q2: The answer starts here." keeps its words as the first line
             body = [Line(lines[index].number, marker.body, TEXT), Line(lines[index].number, "", BLANK)] + body
         intro, parts = _split_parts(body, lines[index].number, warnings, source, starts)

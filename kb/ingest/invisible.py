@@ -24,6 +24,10 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _GREEK_LOOKALIKES = set("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧανορτυχικ")
 
 
+def has_invisible(text: str) -> bool:
+    return _ANY.search(text) is not None
+
+
 def visible(text: str) -> tuple[str, int]:
     """The text without invisible characters, and how many were removed."""
     if not _ANY.search(text):

@@ -12,6 +12,8 @@ lists them; tests/importer/test_limits.py holds each one.
 
 from __future__ import annotations
 
+import re
+
 from kb.ingest.lines import CODE, MATH, DocumentError, Line
 
 TEXT_BYTES = 16 * 2**20  # a document's Markdown (after conversion): more is refused before it is parsed
@@ -51,6 +53,9 @@ def flatten(lines: list[Line], source: str) -> tuple[list[Line], list[str]]:
         if line.kind in (CODE, MATH) or not line.text[:1].isspace() and line.text[:1] not in "-*+>0123456789":
             out.append(line)
             continue
+        if not _DEEP.match(line.text):  # nearly every line: within the limits, as one C-level match tells
+            out.append(line)
+            continue
         text, depth = _flattened(line.text)
         if text != line.text:
             if runs and runs[-1][1] == out[-1].number:
@@ -63,6 +68,10 @@ def flatten(lines: list[Line], source: str) -> tuple[list[Line], list[str]]:
                 f"deep; the site draws {NESTING} levels of lists and quotes (and {INDENT} columns of indentation), "
                 f"the rest is shown as text" for first, last, depth in runs]
     return out, warnings
+
+
+# A line that may be past a limit: more than INDENT columns of indentation, or more than NESTING markers.
+_DEEP = re.compile(rf"[ \t]{{{INDENT + 1},}}|\t|(?:[ \t]*(?:[-*+>]|\d{{1,9}}[.)])(?:[ \t]+|$)){{{NESTING + 1}}}")
 
 
 def _flattened(text: str) -> tuple[str, int]:

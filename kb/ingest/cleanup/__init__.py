@@ -55,7 +55,7 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
     # Python-Markdown ends a line at a lone carriage return too: outside code and math it becomes a space.
     view = [line if line.kind in (CODE, MATH) or "\r" not in line.text else replace(line, text=line.text.replace("\r", " "))
             for line in lines]
-    if not any("[" in line.text or "<" in line.text or "{" in line.text for line in view if line.kind not in (CODE, MATH)):
+    if not any("[" in line.text or "<" in line.text or _has_attributes(line) for line in view if line.kind not in (CODE, MATH)):
         # No link, definition, table of contents or fold anywhere (most plain answer sheets): no parse needed.
         why = {n: "back-to-top link" for n, line in enumerate(view) if line.kind == TEXT and _is_back_to_top(line.text, {})}
         out = [replace(line, kind=DROPPED, text=lines[n].text) if n in why else line for n, line in enumerate(view)]
@@ -115,6 +115,11 @@ def clean_lines(lines: list[Line], source: str, base_url: str = "") -> Cleaned:
 _SITE_DEFINITION = ReferenceProcessor.RE  # a reference definition as the site's Markdown reads one
 _COMMENT = re.compile(r"<!--(?:(?!-->).)*-->")
 _SPACED = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*<?([^()<>\n]*\s[^()<>\n]*?)>?\s*\)")
+
+
+def _has_attributes(line: Line) -> bool:
+    """Whether a line has a `{` outside code and math (one inside math, `$x_{i}$`, needs no parse)."""
+    return "{" in line.text and defuse_attributes(line.text, line.kind == HEADING) != line.text
 
 
 def _spaced_targets(text: str) -> str:
