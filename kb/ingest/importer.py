@@ -29,7 +29,7 @@ from kb.ingest.document import Document, parse_document
 from kb.ingest.images import collect_images, image_path
 from kb.ingest.lines import DocumentError
 from kb.ingest.lock import run_lock
-from kb.ingest.meta import SourceMeta, check_notes, load_meta, meta_path
+from kb.ingest.meta import SourceMeta, check_notes, load_meta, meta_path, unknown_questions
 from kb.ingest.paper import Statement, match_statements
 from kb.ingest.render import collection_page, question_page
 from kb.pages import PageError, QuestionPage, body_hash, question_from_text, render_question, split_front_matter
@@ -102,7 +102,8 @@ def load_source(path: Path, project_root: Path) -> Source:
     document, converted, converted_rel = read_document(path, f"{CONVERTED_DIR}/{collection}.md", meta.dialect, meta.url)
     check_notes(meta, {q.marker.number: [s.part.label for s in q.parts] for q in document.questions})
     rel = Path(os.path.relpath(path.resolve(), project_root.resolve())).as_posix()
-    source = Source(path, rel, collection, document, meta, [*converted.warnings, *document.warnings],
+    unused = unknown_questions(meta, {q.marker.number for q in document.questions})
+    source = Source(path, rel, collection, document, meta, [*converted.warnings, *document.warnings, *unused],
                     converted if converted.converted else None, converted_rel)
     if meta.paper:
         paper_path = path.parent / meta.paper

@@ -175,6 +175,16 @@ def _tags(raw: list, fail) -> list[str]:
     return list(tags.values())
 
 
+def unknown_questions(meta: SourceMeta, numbers: set[int]) -> list[str]:
+    """A warning for each entry of the meta file that names a question the document does not have."""
+    if not meta.path or all(number in numbers for number in meta.questions):
+        return []
+    text = Path(meta.path).read_text(encoding="utf-8")
+    return [f"{meta.path}:{_key_line(text, ['questions', number])}: key 'questions.{number}': question {number} is not "
+            f"in the document (it has {len(numbers)} question{'s' if len(numbers) != 1 else ''}); the entry is not used"
+            for number in meta.questions if number not in numbers]
+
+
 def check_notes(meta: SourceMeta, parts_of: dict[int, list[str]]) -> None:
     """A note must name a question the document has, and a part that question has."""
     if not meta.path:

@@ -288,3 +288,17 @@ def test_a_source_linked_from_outside_the_project_is_refused(import_cli, tmp_pat
     assert re.search(r"link\.md:1: is a symbolic link to .*-outside\.md, outside the project", said(result)), said(result)
     assert [p.split("/")[1] for p in written(docs)] == ["inside", "inside"]
     outside.unlink()
+
+
+def test_a_meta_entry_for_a_question_the_document_lacks_is_reported(import_cli, tmp_path):
+    """`5:` in the meta file of a 3-question sheet was ignored without a word, even under --strict (issue 19)."""
+    docs, sources = project(tmp_path)
+    (sources / "three.md").write_text("".join(f"# Q{n}. What is {n}?\n\nAnswer {n}.\n\n" for n in (1, 2, 3)))
+    (sources / "three.meta.yml").write_text("questions:\n  2: {tags: [two]}\n  5: {tags: [five]}\n")
+    strict = import_cli("--docs", str(docs), "--strict", str(sources / "three.md"))
+    assert strict.returncode == 1 and written(docs) == []
+    message = "three.meta.yml:3: key 'questions.5': question 5 is not in the document (it has 3 questions)"
+    assert message in said(strict), said(strict)
+    plain = import_cli("--docs", str(docs), str(sources / "three.md"))
+    assert plain.returncode == 0 and message in said(plain)
+    assert "tags: [two]" in (docs / "questions" / "three" / "q2.md").read_text()
