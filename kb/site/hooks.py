@@ -10,6 +10,8 @@ import json
 import logging
 from pathlib import Path
 
+from material.plugins.tags import tag_name_casefold
+
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -35,6 +37,11 @@ def on_config(config):
     # One nav entry per collection, found on disk; entries for pages not written yet are dropped.
     if config["nav"] is not None:
         config["nav"] = catalog.site_nav(config["nav"], Path(config["docs_dir"]))
+    # Tags in reading order, whatever their case ("attention" before "CNN"); set here, not in mkdocs.yml, because a
+    # !!python/name tag there would not survive kb.site.config's copies of the file.
+    tags = config["plugins"].get("material/tags")
+    if tags is not None:
+        tags.config.tags_sort_by = tags.config.listings_tags_sort_by = tag_name_casefold
     return config
 
 

@@ -128,3 +128,12 @@ def test_the_collections_are_named_by_their_page_titles_in_one_file(fixture_site
     for page in ("index.html", "questions/sample-exam/q10/index.html", "concepts/index.html"):
         html = (fixture_site / page).read_text(encoding="utf-8")
         assert 'name="kb-collection"' not in html, page
+
+
+def test_tags_are_listed_whatever_their_case(repo_site):
+    """CNN, MLP and PyTorch were listed before "attention" (issue 19): the tags page sorts case-insensitively."""
+    html = (repo_site / "tags" / "index.html").read_text(encoding="utf-8")
+    names = [re.sub(r"<[^>]+>", "", h).replace("¶", "").strip()
+             for h in re.findall(r'<h2 id="tag:[^"]*"[^>]*>(.*?)</h2>', html, re.S)]
+    assert len(names) >= 3 and any(n[:1].isupper() for n in names) and any(n[:1].islower() for n in names), names
+    assert names == sorted(names, key=str.casefold), names
