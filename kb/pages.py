@@ -72,10 +72,21 @@ def split_front_matter(text: str, path: str | Path = "<page>") -> tuple[dict, st
     except yamlsafe.YAMLRefused as exc:
         raise PageError(path, f"front matter line {exc.line + 1}: {exc.message}") from None
     except yaml.YAMLError as exc:
-        raise PageError(path, f"front matter is not valid YAML ({exc})") from exc
+        mark = getattr(exc, "problem_mark", None)  # counted from the front matter's first line, the page's second
+        raise PageError(f"{path}:{mark.line + 2}" if mark is not None else path, _yaml_problem(exc)) from exc
     if not isinstance(meta, dict):
         raise PageError(path, "front matter must be a mapping")
     return meta, text[match.end():]
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's error on one line, with the page's own line and column (its message spans several lines and
+    counts from the front matter's first line, which a one-line log such as `make dev`'s banner would cut)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    context = " ".join(str(getattr(exc, "context", None) or "").split())
+    where = f"column {mark.column + 1}: " if mark is not None else ""
+    return f"front matter is not valid YAML: {where}{problem}" + (f" ({context})" if context else "")
 
 
 def _require(meta: dict, key: str, kind: type, path) -> object:

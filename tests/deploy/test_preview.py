@@ -88,3 +88,19 @@ def test_only_saves_in_docs_sources_and_the_config_count(tmp_path):
     assert _watched(project, tmp_path / "mkdocs.yml")
     for path in ("README.md", "docs/.q.md.swp", "docs/q.md~", ".import.lock", "build/site/index.html"):
         assert not _watched(project, tmp_path / Path(path)), path
+
+
+def test_a_front_matter_yaml_error_is_one_problem_with_its_line_and_whole_message(tmp_path):
+    """`make dev` showed "...q3.md: front matter is not valid YAML (while parsing a flow sequence": PyYAML's message
+    spans lines, counts from the front matter and the preview kept its first line (issue 19)."""
+    from kb.pages import PageError, split_front_matter
+
+    try:
+        split_front_matter("---\nid: c/q3\ntitle: A\ntags: [a, b c: d\nparts: []\n---\nbody\n", "docs/questions/c/q3.md")
+    except PageError as exc:
+        message = str(exc)
+    assert "\n" not in message
+    [problem] = parse("site", f"ERROR   -  {message}\nAborted with a BuildError!\n")
+    assert (problem.file, problem.line) == ("docs/questions/c/q3.md", 5)
+    assert problem.message.startswith("front matter is not valid YAML: column ")
+    assert "(while parsing a flow sequence)" in problem.message
