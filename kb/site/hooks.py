@@ -16,7 +16,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from kb.site import assets, catalog, search_fallback, sidebar
-from kb.pages import PageError
+from kb.site.describe import description
+from kb.site.sanitize import escape_text
+from kb.pages import PageError, is_question_file
 
 log = logging.getLogger("mkdocs.hooks.site")
 _catalog: dict[str, catalog.Collection] = {}
@@ -66,6 +68,9 @@ def on_nav(nav, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
+    # A question page is described by its own first sentence (escaped: the theme writes it as it is).
+    if is_question_file(page.meta) and not page.meta.get("description"):
+        page.meta["description"] = escape_text(description(markdown))
     # The home page and each collection index list their questions and parts.
     return catalog.expand_listing(markdown, page.file.src_uri, page.meta, _catalog)
 

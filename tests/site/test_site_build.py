@@ -137,3 +137,15 @@ def test_tags_are_listed_whatever_their_case(repo_site):
              for h in re.findall(r'<h2 id="tag:[^"]*"[^>]*>(.*?)</h2>', html, re.S)]
     assert len(names) >= 3 and any(n[:1].isupper() for n in names) and any(n[:1].islower() for n in names), names
     assert names == sorted(names, key=str.casefold), names
+
+
+def test_a_question_page_is_described_by_its_own_first_sentence(repo_site):
+    """Every page carried the site-wide meta description (issue 19): a question page's is its answer's opening."""
+    described = {}
+    for page in sorted((repo_site / "questions").glob("*/q*/index.html")):
+        found = re.search(r'<meta name="description" content="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert found, page
+        described[page.parent.name] = found[1]
+    assert len(set(described.values())) == len(described), "each question has its own description"
+    assert described["q1"].startswith("The relationship between the latent dimension h and classification accuracy")
+    assert all(len(d) <= 170 and "$" not in d and "<" not in d for d in described.values()), described
