@@ -423,3 +423,14 @@ def test_search_page_with_results_has_no_serious_accessibility_violations(app_se
                for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
     assert watcher.take() == []
+
+
+@pytest.mark.parametrize("touch", [False, True])
+def test_keyboard_hints_are_shown_only_where_there_is_a_keyboard(app_server, open_page, touch):
+    """↓ ↑ Enter, / or Ctrl K were shown on a phone at 390 px (issue 19)."""
+    options = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True} if touch else {}
+    page, watcher = open_page(app_server.url + "find/", **options)
+    help_text = page.locator("#find-help")
+    assert "Results appear as you type" in help_text.inner_text()
+    assert page.locator("#find-help .find__keys").is_visible() is (not touch)
+    assert watcher.take() == []
