@@ -150,12 +150,34 @@
     return groups;
   }
 
+  // The words a result's snippets marked, for the page it links to to mark too (highlight.js).
+  function markedWords(results) {
+    var words = [];
+    results.forEach(function (result) {
+      if (!result || !result.snippet) return;
+      var parsed = parseSnippet(result.snippet), run = "";
+      for (var i = 0; i <= parsed.text.length; i++) {
+        if (i < parsed.text.length && parsed.marked[i]) { run += parsed.text[i]; continue; }
+        run.split(/\s+/).forEach(function (w) { if (w && words.indexOf(w.toLowerCase()) < 0) words.push(w.toLowerCase()); });
+        run = "";
+      }
+    });
+    return words.slice(0, 8);
+  }
+  // A hit's link keeps the API's URL; the words go with it in data-kb-hl, handed to the next page by
+  // highlight.js when the link is followed.
+  function withWords(link, href, words) {
+    link.href = href;
+    if (words.length) link.setAttribute("data-kb-hl", words.join(" "));
+  }
+
   // `titles`: page URL -> title seen in an earlier answer, for a group with parts only.
   function renderGroup(group, titles) {
     var article = el("article", "find__group");
     var header = el("h3", "find__title");
     var link = el("a");
-    link.href = group.main ? group.main.href : group.url;
+    var found = markedWords([group.main].concat(group.parts));
+    withWords(link, group.main ? group.main.href : group.url, found);
     link.setAttribute("data-find-hit", group.main ? "question" : "page");
     link.appendChild(el("span", "find__qnum", group.question || ""));
     link.appendChild(document.createTextNode(" "));
@@ -171,7 +193,7 @@
       group.parts.forEach(function (part) {
         var item = el("li", "find__part");
         var a = el("a");
-        a.href = part.href;
+        withWords(a, part.href, markedWords([part]).length ? markedWords([part]) : found);
         a.setAttribute("data-find-hit", "part");
         if (part.part) a.appendChild(el("span", "find__plabel", "(" + part.part + ")"));
         a.appendChild(document.createTextNode(" "));
@@ -195,7 +217,7 @@
     concepts.forEach(function (concept) {
       var item = el("li", "find__concept-item");
       var a = el("a");
-      a.href = concept.href;
+      withWords(a, concept.href, markedWords([concept]));
       a.setAttribute("data-find-hit", "concept");
       rich(a, concept.title || humanize(lastSegment(concept.href)), false);
       item.appendChild(a);

@@ -8,7 +8,7 @@ server in a thread). The unreachable-API case uses the same site served as plain
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -433,4 +433,25 @@ def test_keyboard_hints_are_shown_only_where_there_is_a_keyboard(app_server, ope
     help_text = page.locator("#find-help")
     assert "Results appear as you type" in help_text.inner_text()
     assert page.locator("#find-help .find__keys").is_visible() is (not touch)
+    assert watcher.take() == []
+
+
+def test_the_page_a_hit_opens_marks_the_words_found(app_server, open_page):
+    """API hits linked without the query, so the page a student landed on marked nothing (issue 19): a hit carries the
+    words its snippet marked (the corrected spelling of a typo), and the page it opens marks them, as text only; a
+    link may also name them (?hl=)."""
+    page, watcher = open_page(app_server.url + "find/?query=inductve+bias")
+    wait_for_answer(page, "inductve bias")
+    link = page.locator("a[data-find-hit='question']").first
+    assert "inductive" in link.get_attribute("data-kb-hl").split(), link.get_attribute("data-kb-hl")
+    link.click()
+    page.wait_for_function("() => document.querySelectorAll('article mark.kb-hl').length > 0")
+    marked = page.eval_on_selector_all("article mark.kb-hl", "els => els.map(e => e.textContent.toLowerCase())")
+    assert "inductive" in marked and set(marked) <= {"inductive", "bias", "biases"}, marked
+    inside = page.evaluate("() => [...document.querySelectorAll('mark.kb-hl')].filter(m => m.closest('code, pre, mjx-container')).length")
+    assert inside == 0
+    hostile = app_server.url + "questions/deep-learning-exam-answers/q6/?hl=" + quote('bias <img src=x onerror="alert(1)">')
+    page.goto(hostile)
+    page.wait_for_function("() => document.querySelectorAll('article mark.kb-hl').length > 0")
+    assert page.evaluate("() => document.querySelectorAll('article img[src=\"x\"]').length") == 0
     assert watcher.take() == []
