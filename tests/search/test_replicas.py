@@ -71,7 +71,11 @@ def test_two_replicas_follow_a_republished_index_without_failing_a_request(tmp_p
     try:
         for thread in clients:
             thread.start()
-        time.sleep(0.5)
+        # Both replicas answer before the index changes (a worker's first search loads the model, seconds on a
+        # loaded machine): otherwise neither is seen serving the old build.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(versions):
+            time.sleep(0.1)
         (docs / "questions" / "sample-exam" / "q9.md").write_text(ZEBRA, encoding="utf-8")
         assert build(docs, index, engine_name=engine_name).incremental  # republished: one page added
         time.sleep(0.5)
