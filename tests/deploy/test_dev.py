@@ -69,7 +69,7 @@ def test_a_save_reaches_the_open_page_and_search_by_itself(dev, browse):
     started = edit(work / Q7_FILE, "The attention mechanism computes", "The zanzibar attention mechanism computes")
     searched = wait_for(lambda: json.loads(get(url + "search?q=zanzibar")[2])["total"] and time.monotonic(),
                         "the edit in /search")
-    page.wait_for_function("() => document.querySelector('.md-content__inner').textContent.includes('zanzibar')",
+    page.wait_for_function("() => (document.querySelector('.md-content__inner')?.textContent || '').includes('zanzibar')",
                            timeout=LIMIT * 1000)  # reloaded by itself: nobody navigated
     shown = time.monotonic()
     print(f"\nmake dev: edit -> /search {searched - started:.1f} s, edit -> page {shown - started:.1f} s, "
@@ -104,7 +104,7 @@ def test_a_new_title_in_the_meta_file_reaches_the_page_edited_by_hand(dev, brows
     page, watcher = browse(url + Q7)
     edit(work / "sources" / "deep-learning-exam-answers.meta.yml", '"The cost of attention"',
          '"Why attention is quadratic"')
-    page.wait_for_function("() => document.querySelector('.md-content__inner h1').textContent"
+    page.wait_for_function("() => (document.querySelector('.md-content__inner h1')?.textContent || '')"
                            ".startsWith('Q7. Why attention is quadratic')", timeout=LIMIT * 1000)
     assert "zanzibar" in page.locator(".md-content__inner").inner_text(), "the hand edit is kept"
     hits = json.loads(get(url + "search?q=" + quote("quadratic") + "&type=question")[2])["results"]
