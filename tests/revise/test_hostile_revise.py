@@ -17,12 +17,11 @@ from html.parser import HTMLParser
 import pytest
 
 from ankikit import read_deck
-from sitekit import FIXTURES, MATH_DONE, REPO, SCRIPT_BEARING, StaticServer, build_site, copy_docs
+from sitekit import MATH_DONE, REPO, SCRIPT_BEARING, StaticServer, build_site, hostile_docs
 from test_hostile import reader  # noqa: F401 (a fixture: a browser context that records every dialog)
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = FIXTURES / "hostile"
 COLLECTION = "hostile-answers"
 # Strings of the fixture that hide a script, as a reader must see them: as text.
 AS_TEXT = [
@@ -36,12 +35,7 @@ AS_TEXT = [
 def hostile(tmp_path_factory):
     """(docs, served site) with the hostile document imported beside the seed."""
     work = tmp_path_factory.mktemp("hostile-revise")
-    docs = copy_docs(work / "docs", with_fixture_collection=False)
-    shutil.copy(HOSTILE / "zebra-finch.md", docs / "concepts" / "zebra-finch.md")
-    imported = subprocess.run(
-        [sys.executable, "scripts/import_documents.py", "--docs", str(docs), str(HOSTILE / "hostile-answers.txt")],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert imported.returncode == 0, imported.stderr
+    docs = hostile_docs(work / "docs")
     site = work / "site"
     with StaticServer(site) as server:
         result = build_site(site, docs, site_url=server.url)

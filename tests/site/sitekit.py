@@ -58,6 +58,19 @@ def build_site(site_dir: Path, docs_dir: Path | None = None, site_url: str | Non
     )
 
 
+def hostile_docs(target: Path) -> Path:
+    """The repo's docs with the hostile fixture (fixtures/hostile) imported by the real CLI beside the seed."""
+    docs = copy_docs(target, with_fixture_collection=False)
+    hostile = FIXTURES / "hostile"
+    shutil.copy(hostile / "zebra-finch.md", docs / "concepts" / "zebra-finch.md")
+    imported = subprocess.run(
+        [sys.executable, "scripts/import_documents.py", "--docs", str(docs), str(hostile / "hostile-answers.txt")],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert (docs / "questions" / "hostile-answers" / "q1.md").is_file()
+    return docs
+
+
 def copy_docs(target: Path, with_fixture_collection: bool = True) -> Path:
     """A copy of the repo's docs/, plus the small hand-written `sample-exam` collection."""
     shutil.copytree(REPO / "docs", target)

@@ -10,20 +10,16 @@ and `create_app` on 127.0.0.1, and Debian's Chromium opens the pages a reader wo
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 
 import pytest
 
 from search_api import create_app
 from search_api.indexer import build as build_index
-from sitekit import FIXTURES, MATH_DONE, REPO, SCRIPT_BEARING, Watcher, build_site, copy_docs
+from sitekit import MATH_DONE, SCRIPT_BEARING, Watcher, build_site, hostile_docs
 from test_find import AppServer, wait_for_answer
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = FIXTURES / "hostile"
 # Every string the fixture hides a script in, as the reader must see it: as text.
 QUESTION_TEXTS = [
     """<script>alert('meta-title')</script>Meta title""",
@@ -40,13 +36,7 @@ QUESTION_TEXTS = [
 def hostile_server(tmp_path_factory):
     """The repo's docs plus the hostile document (imported by the CLI) and concept page, served with the API."""
     work = tmp_path_factory.mktemp("hostile")
-    docs = copy_docs(work / "docs", with_fixture_collection=False)
-    shutil.copy(HOSTILE / "zebra-finch.md", docs / "concepts" / "zebra-finch.md")
-    imported = subprocess.run(
-        [sys.executable, "scripts/import_documents.py", "--docs", str(docs), str(HOSTILE / "hostile-answers.txt")],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert imported.returncode == 0, imported.stderr
-    assert (docs / "questions" / "hostile-answers" / "q1.md").is_file()
+    docs = hostile_docs(work / "docs")
     site, index = work / "site", work / "index"
     build_index(docs, index)
     with AppServer(create_app({"INDEX_DIR": index, "SITE_DIR": site})) as server:
