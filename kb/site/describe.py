@@ -7,10 +7,13 @@ is the same first sentence a derived concept quotes, and escaped by the caller l
 
 from __future__ import annotations
 
+import re
+
 from kb.concepts.finders import opening
 from kb.plaintext import inline_text
 from kb.textmath import html_text
 
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 DESCRIPTION_CHARS = 160  # what search result pages show
 
 
@@ -18,6 +21,7 @@ def description(markdown: str) -> str:
     """Plain text of the first sentence of prose below the page's title, cut at a word near 160 characters."""
     body = markdown.split("\n", 1)[1] if markdown.lstrip().startswith("# ") else markdown
     text = " ".join(html_text(inline_text(opening(body, sentences=1))).split())  # math as text: "h", "x²"
+    text = MARKDOWN_ESCAPE.sub(r"\1", text)  # `\{` (the importer's escape of an attribute list) reads `{`
     if len(text) <= DESCRIPTION_CHARS:
         return text
     cut = text.rfind(" ", 0, DESCRIPTION_CHARS)

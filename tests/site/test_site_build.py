@@ -149,3 +149,10 @@ def test_a_question_page_is_described_by_its_own_first_sentence(repo_site):
     assert len(set(described.values())) == len(described), "each question has its own description"
     assert described["q1"].startswith("The relationship between the latent dimension h and classification accuracy")
     assert all(len(d) <= 170 and "$" not in d and "<" not in d for d in described.values()), described
+
+
+def test_a_description_shows_markdown_escapes_as_the_characters_typed():
+    from kb.site.describe import description
+
+    assert description("# Q1. T\n\nA model fits noise \\{: .md-banner} and $x_i$ too.\n") == \
+        "A model fits noise {: .md-banner} and x_i too."
